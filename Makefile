@@ -1,0 +1,7 @@
+.PHONY: run test bench
+run:  ## set up everything and run the product (web server + django-q2 worker)
+	scripts/run.sh
+test:  ## install the test tools and run every check and test
+	scripts/test.sh
+bench:
+	scripts/bootstrap.sh test && .venv/bin/python bench/run.py

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the product needs on a fresh machine: Debian packages, a virtualenv, pip packages.
+# Usage: scripts/bootstrap.sh [test]   ("test" also installs the test tools and browser)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(xmlsec1)
+[ "${1:-}" = "test" ] && debs+=(chromium postgresql)
+missing=()
+for deb in "${debs[@]}"; do
+  dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || { echo "==> Creating .venv"; python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv; }
+extras=""; [ "${1:-}" = "test" ] && extras="[test]"
+stamp=".venv/.installed${extras}-$(sha1sum pyproject.toml | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  echo "==> Installing Python packages${extras}"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q ".${extras}"
+  rm -rf build ./*.egg-info
+  touch "$stamp"
+fi

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs the linters, the architecture contracts and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh test
+export PATH="$PWD/.venv/bin:$PATH" PYTHONPATH="$PWD/site"
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> import contracts"
+lint-imports
+echo "==> pytest"
+pytest "$@"

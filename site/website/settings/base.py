@@ -1,0 +1,148 @@
+"""Settings shared by every mode. The embedded default needs no environment variable."""
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout's root
+SITE_DIR = PROJECT_DIR / "site"
+VAR_DIR = Path(os.environ.get("VAR_DIR", PROJECT_DIR / "var"))  # database, keys, media
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+
+INSTALLED_APPS = [
+    # the website
+    "home",
+    # the Wagtail plugin
+    "secutix_integration",
+    # the ticketshop
+    "ticketshop.organisation",
+    "ticketshop.catalogue",
+    "ticketshop.contacts",
+    "ticketshop.sales",
+    "ticketshop.api",
+    # Wagtail
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    # Django
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "website.urls"
+WSGI_APPLICATION = "website.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "db.sqlite3",
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-q2: the ORM broker by default (no server needed); Redis in production.
+Q_CLUSTER = {
+    "name": "cube",
+    "workers": 2,
+    "timeout": 300,
+    "retry": 600,
+    "orm": "default",
+    "catch_up": False,
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# X1: the shop's four languages.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("fr", _("French")), ("en", _("English")), ("de", _("German")), ("es", _("Spanish"))]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_I18N_ENABLED = True
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Paris"
+USE_TZ = True
+
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+WAGTAIL_SITE_NAME = "The CUBE, Center for Performing Arts"
+WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "The CUBE <tickets@thecube.example>"
+
+LOGIN_URL = "/admin/login/"
+
+# The one settings block of the plugin and the ticketshop it talks to (the SecuTix role).
+SECUTIX = {
+    "ORGANISATION_CODE": os.environ.get("SECUTIX_ORGANISATION_CODE", "CUBE"),
+    "CHANNEL_CODE": os.environ.get("SECUTIX_CHANNEL_CODE", "WEB"),
+    "POINT_OF_SALES_CODE": os.environ.get("SECUTIX_POINT_OF_SALES_CODE", "TICKETSHOP"),
+    "API_BASE_URL": os.environ.get("SECUTIX_API_BASE_URL", "http://127.0.0.1:8000"),
+    "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "website"),
+    "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
+    "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
+    "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),
+}

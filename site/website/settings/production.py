@@ -1,0 +1,35 @@
+"""Grown-up mode: PostgreSQL and Redis, several web and worker processes.
+
+Reads DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS from the environment.
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+
+def _required(name):
+    value = os.environ.get(name)
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable for production.")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _required("SECRET_KEY")
+ALLOWED_HOSTS = _required("ALLOWED_HOSTS").split(",")
+DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
+REDIS_URL = _required("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+}
+Q_CLUSTER = {k: v for k, v in Q_CLUSTER.items() if k != "orm"}  # noqa: F405
+Q_CLUSTER.update({"redis": REDIS_URL, "workers": int(os.environ.get("Q_WORKERS", "4"))})
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
