@@ -330,10 +330,13 @@ class Product(NamedInLanguages, DescribedInLanguages):
         self.code = (self.code or "").strip().upper()
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        self.code = (self.code or "").strip().upper()
+        super().clean_fields(exclude)
+
     def clean(self):
         from ticketshop.catalogue.services import check_state_change
 
-        self.code = (self.code or "").strip().upper()
         if self.pk:
             old_state = Product.objects.filter(pk=self.pk).values_list("state", flat=True).first()
             if old_state:
