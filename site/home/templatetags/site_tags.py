@@ -2,7 +2,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from django.utils.translation import get_language_info
+from wagtail.models import Page
 
 register = template.Library()
 
@@ -18,15 +19,13 @@ def language_switch(context):
     if isinstance(page, Page):
         for other in page.get_translations(inclusive=True).select_related("locale").live():
             translations[other.locale.language_code] = other
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         if code in translations:
             url = translations[code].get_url(request)
         elif isinstance(page, Page):
-            root = Page.objects.filter(
-                depth=2, locale=Locale.objects.filter(language_code=code).first()
-            ).first()
-            url = root.get_url(request) if root else f"/{code}/"
+            url = f"/{code}/"  # no translation of this page yet: that language's home
         else:
             url = translate_url(request.get_full_path(), code) if request else f"/{code}/"
+        name = get_language_info(code)["name_local"]
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"links": links}

@@ -1,0 +1,28 @@
+"""Everything the demo needs after `migrate`: keys, the ticketshop's demo venue, website content."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+from home.demo import load_site_demo
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "cube-admin")
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: keys, the demo venue, website pages and the staff sign-in. Idempotent."
+
+    def handle(self, *args, **options):
+        commands = get_commands()
+        if "generate_saml_keys" in commands:
+            call_command("generate_saml_keys", stdout=self.stdout)
+        call_command("load_demo_venue", stdout=self.stdout)
+        load_site_demo()
+        self.stdout.write("Website: home pages in fr, en, de, es.")
+        User = get_user_model()
+        if not User.objects.filter(username=ADMIN_USERNAME).exists():
+            User.objects.create_superuser(ADMIN_USERNAME, "admin@thecube.example", ADMIN_PASSWORD)
+            self.stdout.write(f"Staff sign-in created: {ADMIN_USERNAME}.")
