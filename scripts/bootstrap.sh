@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(xmlsec1)
+debs=(xmlsec1 gettext)
+[ "${1:-}" = "test" ] && debs+=(chromium)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")

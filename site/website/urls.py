@@ -12,6 +12,9 @@ admin.site.index_title = "Ticketshop"
 
 urlpatterns = [
     path("", include("ticketshop.api.urls")),
+    path("idp/", include("ticketshop.idp.urls")),
+    path("account/", include("ticketshop.account.urls")),
+    path("saml2/", include("secutix_integration.sso.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -16,6 +16,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1
 INSTALLED_APPS = [
     # the website
     "home",
+    "events",
     # the Wagtail plugin
     "secutix_integration",
     # the ticketshop
@@ -24,9 +25,12 @@ INSTALLED_APPS = [
     "ticketshop.contacts",
     "ticketshop.sales",
     "ticketshop.api",
+    "ticketshop.idp",
+    "ticketshop.account",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -48,11 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "djangosaml2",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "secutix_integration.context_processors.visitor",
+                "secutix_integration.cart_cookie.cart",
             ],
         },
     },
@@ -145,4 +153,28 @@ SECUTIX = {
     "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
     "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
     "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),
+    # The website's own address (SAML service provider) and, if set, where the website fetches
+    # the IdP's metadata (otherwise KEYS_DIR/idp_metadata.xml, written by generate_saml_keys).
+    "WEBSITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    "IDP_METADATA_URL": os.environ.get("SECUTIX_IDP_METADATA_URL", ""),
+    "COOKIE_DOMAIN": os.environ.get("SECUTIX_COOKIE_DOMAIN", ""),
 }
+
+# The website signs visitors in through the ticketshop's SAML IdP (djangosaml2, S1/S2).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "secutix_integration.sso.backends.ContactSaml2Backend",
+]
+SAML_CONFIG_LOADER = "secutix_integration.sso.config.sp_config"
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = "username"
+SAML_CREATE_UNKNOWN_USER = True
+SAML_ATTRIBUTE_MAPPING = {
+    "contactNumber": ("username",),
+    "email": ("email",),
+    "firstName": ("first_name",),
+    "lastName": ("last_name",),
+}
+SAML_SESSION_COOKIE_SAMESITE = "Lax"  # one host by default; "None" (+ HTTPS) across sites
+ACS_DEFAULT_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+SAML_CSP_HANDLER = ""  # the CSP is set by the site, not by djangosaml2

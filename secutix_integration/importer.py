@@ -1,0 +1,315 @@
+"""The daily catalogue import (C4): the ticketshop's products become event pages.
+
+Creates pages for new products, updates only the imported fields that changed, unpublishes pages
+whose product left the catalogue, in every locale (one page tree per language, linked as
+translations). An unchanged catalogue writes no page and no revision. A failed run changes no page.
+"""
+
+import datetime as dt
+import logging
+import traceback
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Locale
+
+from secutix_integration import soap_client
+from secutix_integration.models import ImportRun
+from secutix_integration.pages import get_event_page_model
+from secutix_integration.soap_client import TicketshopError
+
+logger = logging.getLogger(__name__)
+
+
+class MalformedCatalogue(Exception):
+    """The catalogue's answer lacks what every product must have."""
+
+
+def _items(value):
+    """Lists in SOAP answers may come as None when empty."""
+    return list(value or [])
+
+
+def _texts(entries):
+    return {t["language"]: t["value"] or "" for t in _items(entries) if t and t.get("language")}
+
+
+def _in(texts, language, fallback):
+    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+def _utc(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        raise MalformedCatalogue(f"a date without time zone: {value}")
+    return value.astimezone(dt.UTC)
+
+
+def _money(thousandths):
+    return (Decimal(int(thousandths)) / 1000).quantize(Decimal("0.01"))
+
+
+def parse_catalogue(catalogue):
+    """Plain facts per product from getCatalogDetailed's answer, checked. Languages are kept."""
+    if not isinstance(catalogue, dict):
+        raise MalformedCatalogue("no catalogue in the answer")
+    currency = catalogue.get("currency") or ""
+    products = []
+    try:
+        for season in _items(catalogue.get("seasons")):
+            season_names = _texts(season.get("names")) or {"en": season.get("name") or ""}
+            for product in _items(season.get("products")):
+                products.append(_product_facts(product, season, season_names, currency))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise MalformedCatalogue(f"unreadable product: {error!r}") from error
+    ids = [p["ticketshop_id"] for p in products]
+    if len(ids) != len(set(ids)):
+        raise MalformedCatalogue("the same product id appears twice")
+    return products
+
+
+def _product_facts(product, season, season_names, currency):
+    if not product.get("id") or not product.get("code"):
+        raise MalformedCatalogue("a product without id or code")
+    themes = _items(product.get("themes"))
+    codes_by_id = {t["id"]: t["code"] for t in themes}
+    performances, prices = [], []
+    for performance in _items(product.get("performances")):
+        categories = []
+        for category in _items(performance.get("seatCategories")):
+            amounts = [_money(p["amount"]) for p in _items(category.get("prices"))]
+            prices += amounts
+            categories.append(
+                {
+                    "id": category["id"],
+                    "code": category["code"],
+                    "names": _texts(category.get("names")),
+                    "rank": category.get("rank"),
+                    "minPrice": str(min(amounts)) if amounts else None,
+                    "maxPrice": str(max(amounts)) if amounts else None,
+                }
+            )
+        performances.append(
+            {
+                "id": performance["id"],
+                "state": performance.get("state"),
+                "start": _utc(performance["start"]).isoformat(),
+                "durationMinutes": performance.get("durationMinutes"),
+                "venue": _texts((performance.get("venue") or {}).get("names")),
+                "hall": _texts((performance.get("hall") or {}).get("names")),
+                "seatCategories": categories,
+            }
+        )
+    prices += [_money(p["amount"]) for p in _items(product.get("prices"))]
+    periods = _items(product.get("salesPeriods"))
+    starts = [p["start"] for p in performances]
+    return {
+        "ticketshop_id": int(product["id"]),
+        "product_code": product["code"],
+        "family": product.get("family") or "",
+        "state": product.get("state") or "",
+        "season_code": season.get("code") or "",
+        "season_names": season_names,
+        "names": _texts(product.get("names")) or {"en": product.get("name") or product["code"]},
+        "descriptions": _texts(product.get("descriptions")),
+        "themes": [
+            {
+                "code": t["code"],
+                "names": _texts(t.get("names")),
+                "parentCode": codes_by_id.get(t.get("parentId")),
+            }
+            for t in themes
+        ],
+        "performances": sorted(performances, key=lambda p: p["start"]),
+        "first_performance": _utc(min(starts)) if starts else None,
+        "last_performance": _utc(max(starts)) if starts else None,
+        "price_min": min(prices) if prices else None,
+        "price_max": max(prices) if prices else None,
+        "currency": currency,
+        "sales_start": min((_utc(p["start"]) for p in periods), default=None),
+        "sales_end": max((_utc(p["end"]) for p in periods), default=None),
+    }
+
+
+def page_values(facts, language, fallback):
+    """The imported fields of a product's page in one language."""
+
+    def localise(texts):
+        return _in(texts, language, fallback)
+
+    themes = [
+        {
+            "code": t["code"],
+            "name": localise(t["names"]) or t["code"],
+            "parentCode": t["parentCode"],
+        }
+        for t in facts["themes"]
+    ]
+    performances = [
+        {
+            "id": p["id"],
+            "state": p["state"],
+            "start": p["start"],
+            "durationMinutes": p["durationMinutes"],
+            "venue": localise(p["venue"]),
+            "hall": localise(p["hall"]),
+            "seatCategories": [
+                {
+                    "id": c["id"],
+                    "code": c["code"],
+                    "name": localise(c["names"]) or c["code"],
+                    "minPrice": c["minPrice"],
+                    "maxPrice": c["maxPrice"],
+                }
+                for c in p["seatCategories"]
+            ],
+        }
+        for p in facts["performances"]
+    ]
+    venues = sorted({p["venue"] for p in performances if p["venue"]})
+    return {
+        "title": localise(facts["names"]),
+        "ticketshop_id": facts["ticketshop_id"],
+        "product_code": facts["product_code"],
+        "family": facts["family"],
+        "state": facts["state"],
+        "season_code": facts["season_code"],
+        "season_name": localise(facts["season_names"]),
+        "imported_description": localise(facts["descriptions"]),
+        "theme_codes": "," + ",".join(t["code"] for t in themes) + "," if themes else "",
+        "themes": themes,
+        "performances": performances,
+        "first_performance": facts["first_performance"],
+        "last_performance": facts["last_performance"],
+        "venue_names": ", ".join(venues),
+        "price_min": facts["price_min"],
+        "price_max": facts["price_max"],
+        "currency": facts["currency"],
+        "sales_start": facts["sales_start"],
+        "sales_end": facts["sales_end"],
+        "withdrawn_by_import": False,
+    }
+
+
+def _changed(page, values):
+    return {name: value for name, value in values.items() if getattr(page, name) != value}
+
+
+class Importer:
+    def __init__(self, progress=None):
+        self.progress = progress or (lambda done, total: None)
+        self.counts = {"created": 0, "updated": 0, "unpublished": 0, "unchanged": 0}
+        self.EventPage = get_event_page_model()
+        languages = [code for code, _name in settings.LANGUAGES]
+        self.locales = sorted(
+            Locale.objects.filter(language_code__in=languages),
+            key=lambda locale: languages.index(locale.language_code),
+        )
+        self.fallback = settings.LANGUAGE_CODE
+
+    def apply(self, products):
+        pages = {
+            (page.ticketshop_id, page.locale_id): page
+            for page in self.EventPage.objects.select_related("locale")
+        }
+        for done, facts in enumerate(products, start=1):
+            self._import_product(facts, pages)
+            self.progress(done, len(products))
+        present = {facts["ticketshop_id"] for facts in products}
+        for (ticketshop_id, _locale), page in pages.items():
+            if ticketshop_id not in present and page.live:
+                page.withdrawn_by_import = True
+                page.save(update_fields=["withdrawn_by_import"])
+                page.unpublish(log_action="wagtail.unpublish")
+                self.counts["unpublished"] += 1
+        return self.counts
+
+    def _import_product(self, facts, pages):
+        translation_key = next(
+            (
+                pages[(facts["ticketshop_id"], locale.pk)].translation_key
+                for locale in self.locales
+                if (facts["ticketshop_id"], locale.pk) in pages
+            ),
+            None,
+        )
+        for locale in self.locales:
+            values = page_values(facts, locale.language_code, self.fallback)
+            page = pages.get((facts["ticketshop_id"], locale.pk))
+            if page is None:
+                page = self._create(facts, locale, values, translation_key)
+                if page is not None:
+                    translation_key = page.translation_key
+                    self.counts["created"] += 1
+                continue
+            changes = _changed(page, values)
+            if not changes and not (page.withdrawn_by_import and not page.live):
+                self.counts["unchanged"] += 1
+                continue
+            self._update(page, values, changes)
+            self.counts["updated"] += 1
+
+    def _create(self, facts, locale, values, translation_key):
+        index = self.EventPage.index_for(locale, facts)
+        if index is None:
+            raise MalformedCatalogue(f"no index page in {locale.language_code} for new events")
+        page = self.EventPage(**values, slug=facts["product_code"].lower(), locale=locale)
+        if translation_key:
+            page.translation_key = translation_key
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    def _update(self, page, values, changes):
+        republish = page.withdrawn_by_import and not page.live
+        if republish or (page.live and not page.has_unpublished_changes):
+            for name, value in values.items():
+                setattr(page, name, value)
+            page.save_revision().publish()
+            return
+        # An editor's draft is pending, or an editor unpublished the page: keep their choice,
+        # put the new facts in the draft, and in the page's row so they show at once.
+        draft = page.get_latest_revision_as_object()
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.save_revision(log_action=False)
+        self.EventPage.objects.filter(pk=page.pk).update(**changes)
+
+
+def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
+    """Import the catalogue once; returns the ImportRun that records what happened."""
+    run = ImportRun.objects.create(trigger=trigger)
+    try:
+        setup_update = soap_client.last_setup_update()
+        previous = (
+            ImportRun.objects.filter(
+                status__in=[ImportRun.Status.SUCCESS, ImportRun.Status.UNCHANGED]
+            )
+            .exclude(pk=run.pk)
+            .first()
+        )
+        run.setup_update = setup_update
+        if not force and previous and setup_update and previous.setup_update == setup_update:
+            run.status = ImportRun.Status.UNCHANGED
+        else:
+            products = parse_catalogue(soap_client.catalogue_detailed())
+            with transaction.atomic():
+                counts = Importer(progress).apply(products)
+            for name, value in counts.items():
+                setattr(run, name, value)
+            run.status = ImportRun.Status.SUCCESS
+    except (TicketshopError, MalformedCatalogue) as error:
+        logger.error("Catalogue import failed: %s", error)
+        run.status, run.errors, run.error_log = ImportRun.Status.FAILED, 1, str(error)
+    except Exception as error:  # noqa: BLE001 — the run must be recorded whatever happened
+        logger.exception("Catalogue import crashed")
+        run.status, run.errors = ImportRun.Status.FAILED, 1
+        run.error_log = f"{error!r}\n{traceback.format_exc()}"
+    run.finished_at = timezone.now()
+    run.save()
+    return run

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    """One run of the catalogue import (C4): when, how long, what it did, what went wrong."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Imported")
+        UNCHANGED = "unchanged", _("Catalogue unchanged")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        COMMAND = "command", _("Command line")
+        SCHEDULE = "schedule", _("Daily schedule")
+        ADMIN = "admin", _("Run from the admin")
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.RUNNING)
+    setup_update = models.DateTimeField(_("catalogue version"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unpublished = models.PositiveIntegerField(_("unpublished"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    error_log = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

@@ -1,0 +1,144 @@
+"""The event page the importer fills (C4): imported fields, read-only in the editor.
+
+A site makes it concrete with its editors' own fields and names it in
+`SECUTIX["EVENT_PAGE_MODEL"]` ("app_label.ModelName"), the way Wagtail's image model is swapped.
+"""
+
+import datetime as dt
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from secutix_integration import conf
+
+ON_SALE_STATES = ("RUNNING",)
+
+
+def get_event_page_model_string():
+    return conf.get("EVENT_PAGE_MODEL")
+
+
+def get_event_page_model():
+    return apps.get_model(get_event_page_model_string(), require_ready=False)
+
+
+def ro(name):
+    return FieldPanel(name, read_only=True)
+
+
+class AbstractEventPage(Page):
+    """A product of the ticketshop, as a page. The importer writes only IMPORTED_FIELDS."""
+
+    ticketshop_id = models.BigIntegerField(_("ticketshop id"), db_index=True, editable=False)
+    product_code = models.CharField(_("product code"), max_length=8)
+    family = models.CharField(_("family"), max_length=30)
+    state = models.CharField(_("state in the ticketshop"), max_length=20)
+    season_code = models.CharField(_("season code"), max_length=20, blank=True)
+    season_name = models.CharField(_("season"), max_length=200, blank=True)
+    imported_description = models.TextField(_("description from the ticketshop"), blank=True)
+    theme_codes = models.CharField(
+        _("themes and sub-themes"),
+        max_length=500,
+        blank=True,
+        help_text=_("Codes of the product's themes, separated by commas."),
+    )
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    performances = models.JSONField(_("performances"), default=list, blank=True)
+    first_performance = models.DateTimeField(_("first performance"), null=True, blank=True)
+    last_performance = models.DateTimeField(_("last performance"), null=True, blank=True)
+    venue_names = models.CharField(_("venues"), max_length=500, blank=True)
+    price_min = models.DecimalField(
+        _("lowest price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_max = models.DecimalField(
+        _("highest price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    sales_start = models.DateTimeField(_("sales open"), null=True, blank=True)
+    sales_end = models.DateTimeField(_("sales close"), null=True, blank=True)
+    withdrawn_by_import = models.BooleanField(
+        _("unpublished by the import"),
+        default=False,
+        help_text=_("The product left the catalogue; the page comes back if the product does."),
+    )
+
+    IMPORTED_FIELDS = (
+        "title",
+        "ticketshop_id",
+        "product_code",
+        "family",
+        "state",
+        "season_code",
+        "season_name",
+        "imported_description",
+        "theme_codes",
+        "themes",
+        "performances",
+        "first_performance",
+        "last_performance",
+        "venue_names",
+        "price_min",
+        "price_max",
+        "currency",
+        "sales_start",
+        "sales_end",
+        "withdrawn_by_import",
+    )
+
+    imported_panels = [
+        MultiFieldPanel(
+            [
+                ro("product_code"),
+                ro("family"),
+                ro("state"),
+                ro("season_name"),
+                ro("imported_description"),
+                ro("theme_codes"),
+                ro("venue_names"),
+                ro("first_performance"),
+                ro("last_performance"),
+                ro("price_min"),
+                ro("price_max"),
+                ro("currency"),
+                ro("sales_start"),
+                ro("sales_end"),
+                ro("performances"),
+            ],
+            heading=_("From the ticketshop (imported daily, read-only)"),
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("imported_description"),
+        index.SearchField("product_code"),
+        index.SearchField("venue_names"),
+        index.FilterField("theme_codes"),
+        index.FilterField("season_code"),
+        index.FilterField("first_performance"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def sale_status(self, now=None):
+        """'on_sale', 'not_yet', 'ended' or 'unavailable', from the imported facts (C6)."""
+        now = now or timezone.now()
+        if self.state not in ON_SALE_STATES or self.sales_start is None:
+            return "unavailable"
+        if self.sales_start and now < self.sales_start:
+            return "not_yet"
+        if (self.sales_end and now >= self.sales_end) or (
+            self.last_performance and now >= self.last_performance
+        ):
+            return "ended"
+        return "on_sale"
+
+    def upcoming_performances(self, now=None):
+        """Imported performances not started yet (starts are stored as ISO strings in UTC)."""
+        cutoff = (now or timezone.now()).astimezone(dt.UTC).isoformat()
+        return [p for p in self.performances if (p.get("start") or "") >= cutoff]

@@ -1,0 +1,82 @@
+"""Clients of the ticketshop's SOAP services (C2, C3), through zeep with WS-Security."""
+
+import functools
+import logging
+import time
+import uuid
+
+import requests
+import zeep
+from zeep.exceptions import Error as ZeepError
+from zeep.helpers import serialize_object
+from zeep.transports import Transport
+from zeep.wsse.username import UsernameToken
+
+from secutix_integration import conf
+
+logger = logging.getLogger(__name__)
+
+
+class TicketshopError(Exception):
+    """The ticketshop could not be reached, refused the call, or answered something unusable."""
+
+
+@functools.lru_cache(maxsize=8)
+def _client(url, username, password, timeout):
+    session = requests.Session()
+    transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
+    return zeep.Client(f"{url}?wsdl", transport=transport, wsse=UsernameToken(username, password))
+
+
+def _service(name, timeout=None):
+    timeout = float(timeout or conf.get("TIMEOUT_SECONDS"))
+    url = conf.service_url(name)
+    try:
+        return _client(url, conf.get("API_USERNAME"), conf.get("API_PASSWORD"), timeout).service
+    except (requests.RequestException, ZeepError, OSError, ValueError) as error:
+        raise TicketshopError(f"cannot read the WSDL at {url}: {error}") from error
+
+
+def _call(service, method, **params):
+    try:
+        result = getattr(service, method)(**params)
+    except (requests.RequestException, ZeepError, OSError, ValueError) as error:
+        raise TicketshopError(f"{method} failed: {error}") from error
+    data = serialize_object(result, dict)
+    if not isinstance(data, dict):
+        raise TicketshopError(f"{method} answered something unexpected: {data!r:.200}")
+    status = data.get("statusCode")
+    if status not in ("success", "in_progress"):
+        raise TicketshopError(f"{method} answered {status}: {data.get('statusDetail') or ''}")
+    return data
+
+
+def last_setup_update():
+    """When the catalogue last changed, as the ticketshop says (an aware datetime or None)."""
+    data = _call(_service(conf.CATALOGUE_SERVICE), "getLastSetupUpdate")
+    return data.get("lastSetupUpdate")
+
+
+def catalogue_detailed(sleep=time.sleep):
+    """The detailed catalogue (dicts), waiting on `in_progress` with the same requestId."""
+    service = _service(conf.CATALOGUE_SERVICE, timeout=max(30.0, conf.get("TIMEOUT_SECONDS")))
+    request_id = uuid.uuid4().hex
+    for _attempt in range(int(conf.get("IMPORT_IN_PROGRESS_RETRIES")) + 1):
+        data = _call(service, "getCatalogDetailed", requestId=request_id)
+        if data["statusCode"] == "success":
+            catalogue = data.get("catalogData")
+            if not isinstance(catalogue, dict):
+                raise TicketshopError("getCatalogDetailed answered success without a catalogue")
+            return catalogue
+        logger.info("Catalogue %s in progress, asking again", request_id)
+        sleep(float(conf.get("IMPORT_IN_PROGRESS_WAIT_SECONDS")))
+    raise TicketshopError("the catalogue was still in progress after every retry")
+
+
+def product_availability(product_ids, timeout=None):
+    """{product id: {"indicator": 1|2|3, "remaining": int|None}} in one call (C3)."""
+    if not product_ids:
+        return {}
+    service = _service(conf.AVAILABILITY_SERVICE, timeout=timeout)
+    data = _call(service, "getProductAvailability", productIds=list(product_ids))
+    return {int(item["productId"]): item for item in data.get("availabilities") or []}

@@ -1,0 +1,82 @@
+"""Badges, Book links and the header's visitor/cart for templates of the website (C5, C6, L5)."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from secutix_integration import conf
+
+register = template.Library()
+
+BADGES = {
+    1: ("available", _("Available")),
+    2: ("few-left", _("Few seats left")),
+    3: ("full", _("Full")),
+    None: ("unknown", _("Availability unknown")),
+}
+SALE_LABELS = {
+    "full": _("Sold out"),
+    "not_yet": _("Not yet on sale"),
+    "ended": _("Sales ended"),
+    "unavailable": _("Not on sale"),
+}
+
+
+def _indicator(availability, kind, item_id):
+    return ((availability or {}).get((kind, int(item_id))) or {}).get("indicator")
+
+
+@register.inclusion_tag("secutix_integration/tags/badge.html")
+def availability_badge(availability, kind, item_id):
+    """A badge with text and an accessible label: colour is never the only signal."""
+    found = (availability or {}).get((kind, int(item_id))) or {}
+    css, label = BADGES.get(found.get("indicator"), BADGES[None])
+    return {
+        "css": css,
+        "label": label,
+        "remaining": found.get("remaining") if found.get("indicator") in (1, 2) else None,
+        "kind": kind,
+        "id": item_id,
+    }
+
+
+@register.inclusion_tag("secutix_integration/tags/book.html", takes_context=True)
+def book_link(context, page, performance=None):
+    """The Book link through the redirect API, only when on sale and not full; else why not."""
+    availability = context.get("availability")
+    language = translation.get_language()
+    status = page.sale_status()
+    if status == "on_sale":
+        if performance is not None:
+            starts = performance.get("start") or ""
+            if starts < timezone.now().isoformat() or performance.get("state") != "RUNNING":
+                status = "ended" if starts < timezone.now().isoformat() else "unavailable"
+            elif _indicator(availability, "performance", performance["id"]) == 3:
+                status = "full"
+        elif _indicator(availability, "product", page.ticketshop_id) == 3:
+            status = "full"
+    if status != "on_sale":
+        return {"label": SALE_LABELS[status], "status": status}
+    if performance is not None:
+        url = conf.redirect_url("product/performance", id=performance["id"], lang=language)
+    else:
+        url = conf.redirect_url("product", id=page.ticketshop_id, lang=language)
+    return {"url": url, "status": status, "title": page.title}
+
+
+@register.filter
+def as_datetime(value):
+    """An ISO date-time string of the imported data as an aware datetime, for |date."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+
+
+@register.inclusion_tag("secutix_integration/tags/availability_script.html")
+def availability_script():
+    """Refreshes every badge on the page from the ticketshop, without reloading the page."""
+    return {"endpoint": conf.public_availability_url()}

@@ -1,0 +1,50 @@
+"""C5, C6 in a real browser: the event index with live badges, an event page, the language switch."""
+
+import pytest
+from django.core.cache import cache
+
+from secutix_integration.importer import run_import
+from tests.api.conftest import sell
+from tests.website.conftest import ticketshop  # noqa: F401 — the live ticketshop fixture
+
+pytestmark = pytest.mark.e2e
+
+
+def test_browse_events_with_badges_and_switch_language(ticketshop, browser, screenshot):  # noqa: F811
+    assert run_import().status == "success"
+    sell(ticketshop.concert_1, ticketshop.seats[:17])  # 3 of 20 left: "few seats left"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    page.goto(f"{ticketshop.url}/en/events/")
+    page.wait_for_selector("[data-availability-kind][data-refreshed=true]")  # refreshed by JS
+    cards = page.locator(".event-card")
+    assert cards.count() == 3
+    badge = page.locator(f'[data-availability-id="{ticketshop.concert.pk}"]')
+    assert badge.inner_text().startswith("Available")  # the best of its performances
+    assert "Availability:" in badge.get_attribute("aria-label")
+    screenshot(page, "website-1-event-index")
+
+    page.click("text=Concert show")
+    page.wait_for_selector("table.performances")
+    performance = page.locator(
+        f'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"]'
+    )
+    page.wait_for_selector(
+        f'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"][data-refreshed=true]'
+    )
+    assert performance.inner_text().startswith("Few seats left")
+    assert page.locator("a.book").count() == 3  # the product and both performances
+    screenshot(page, "website-2-event-page")
+
+    sell(ticketshop.concert_1, ticketshop.seats[17:])  # now full: the badge turns red
+    cache.clear()  # the ticketshop keeps its answers a few seconds
+    page.evaluate("window.refreshAvailability()")  # what the page does every minute
+    page.wait_for_function(
+        f'document.querySelector(\'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"]\')'
+        ".textContent.startsWith('Full')"
+    )
+
+    page.click('.language-switch a[hreflang="fr"]')
+    page.wait_for_url(f"{ticketshop.url}/fr/events/concert/")
+    assert page.locator("h1").inner_text() == "Spectacle concert"
+    screenshot(page, "website-3-event-page-fr")
