@@ -9,5 +9,8 @@ ruff check .
 ruff format --check .
 echo "==> import contracts"
 lint-imports
+echo "==> PostgreSQL for the concurrency tests"
+TEST_POSTGRES_URL=$(scripts/postgres.sh)
+export TEST_POSTGRES_URL
 echo "==> pytest"
 pytest "$@"

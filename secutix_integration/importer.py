@@ -258,11 +258,20 @@ class Importer:
         index = self.EventPage.index_for(locale, facts)
         if index is None:
             raise MalformedCatalogue(f"no index page in {locale.language_code} for new events")
-        page = self.EventPage(**values, slug=facts["product_code"].lower(), locale=locale)
+        now = timezone.now()
+        # Created live in one save: no revision yet (an editor's first edit makes one); a
+        # revision per imported page would triple the cost of a first import.
+        page = self.EventPage(
+            **values,
+            slug=facts["product_code"].lower(),
+            locale=locale,
+            live=True,
+            first_published_at=now,
+            last_published_at=now,
+        )
         if translation_key:
             page.translation_key = translation_key
         index.add_child(instance=page)
-        page.save_revision().publish()
         return page
 
     def _update(self, page, values, changes):

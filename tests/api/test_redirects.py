@@ -42,6 +42,8 @@ def test_unknown_product_is_a_404_page_in_the_asked_language(client, shop):
         assert "Location" not in response
     assert client.get(R + "product/performance", {"id": 987654}).status_code == 404
     assert client.get(R + "product", {"id": "abc"}).status_code == 400
+    assert client.get(R + "product", {"id": "9" * 30}).status_code == 400
+    assert client.get(R + "product/performance", {"id": "9" * 30}).status_code == 400
     assert client.get(R + "product").status_code == 400
 
 

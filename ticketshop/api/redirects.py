@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from ticketshop.api.json_views import allowed_hosts, keep_404, public_point_of_sales
 from ticketshop.catalogue.models import Performance, Product, State
 from ticketshop.multilingual import normalise_language
+from ticketshop.sales.availability import MAX_ID
 
 TARGETS = {
     "product": "/shop/{lang}/product/{id}/",
@@ -106,10 +107,12 @@ def _redirect(target, params):
 
 
 def _int(value):
+    """A positive id the database can hold, or None."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 @in_language

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if "generate_saml_keys" in commands:
             call_command("generate_saml_keys", stdout=self.stdout)
         call_command("load_demo_venue", stdout=self.stdout)
+        call_command("ensure_api_account", stdout=self.stdout)  # the website's SOAP/JSON account
         load_site_demo()
         self.stdout.write("Website: home pages in fr, en, de, es.")
         User = get_user_model()
