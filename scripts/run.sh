@@ -12,6 +12,7 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 export SITE_URL="http://$HOST:$PORT" SECUTIX_API_BASE_URL="${SECUTIX_API_BASE_URL:-http://$HOST:$PORT}"
 
+mkdir -p var
 echo "==> Migrating the database (var/db.sqlite3)"
 $PY manage.py migrate --noinput -v0
 echo "==> Loading the demo venue, the website's pages and the sign-in keys"

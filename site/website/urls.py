@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ticketshop.api.urls")),
     path("idp/", include("ticketshop.idp.urls")),
     path("account/", include("ticketshop.account.urls")),
+    path("shop/", include("ticketshop.shop.urls")),
     path("saml2/", include("secutix_integration.sso.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

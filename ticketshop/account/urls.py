@@ -1,16 +1,19 @@
 from django.urls import path
 
-from ticketshop.account import views
+from ticketshop.account import booking_views, views
 
 app_name = "account"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("offers/", views.empty_page, {"section": "offers"}, name="offers"),
-    path("tickets/", views.empty_page, {"section": "tickets"}, name="tickets"),
-    path("resale/", views.empty_page, {"section": "resale"}, name="resale"),
-    path("orders/", views.empty_page, {"section": "orders"}, name="orders"),
-    path("subscriptions/", views.empty_page, {"section": "subscriptions"}, name="subscriptions"),
+    path("tickets/", booking_views.tickets, name="tickets"),
+    path("tickets/<int:ticket_id>/pdf/", booking_views.ticket_download, name="ticket_download"),
+    path("tickets/<int:ticket_id>/holder/", booking_views.ticket_holder, name="ticket_holder"),
+    path("resale/", booking_views.resale, name="resale"),
+    path("orders/", booking_views.orders, name="orders"),
+    path("orders/<int:order_id>/", booking_views.order_detail, name="order_detail"),
+    path("subscriptions/", booking_views.subscriptions, name="subscriptions"),
     path("edit/", views.profile, name="profile"),
     path("password/", views.password, name="password"),
     path("addresses/", views.addresses, name="addresses"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class SalesConfig(AppConfig):
     name = "ticketshop.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self):
+        from ticketshop.sales.tasks import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

@@ -53,3 +53,71 @@ class SeatReservation(models.Model):
 
     def __str__(self):
         return f"{self.performance_id} {self.seat_id or '-'} x{self.quantity} {self.status}"
+
+
+class Order(models.Model):
+    """A cart until it is paid; then an order whose lines are tickets (B1, B3)."""
+
+    class Status(models.TextChoices):
+        CART = "CART", _("Cart")
+        PAYING = "PAYING", _("Payment in progress")
+        PAID = "PAID", _("Paid")
+        EXPIRED = "EXPIRED", _("Expired")
+        CANCELLED = "CANCELLED", _("Cancelled")
+
+    point_of_sales = models.ForeignKey(
+        "organisation.PointOfSales", models.PROTECT, related_name="orders"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CART)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="order_status_expiry")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.status}"
+
+    @property
+    def total(self):
+        from decimal import Decimal
+
+        return sum((line.price for line in self.lines.all()), Decimal("0.00"))
+
+
+class OrderLine(models.Model):
+    """One place in an order: a seat (or a place of a quota) at a tariff; a ticket once paid."""
+
+    order = models.ForeignKey(Order, models.CASCADE, related_name="lines")
+    reservation = models.OneToOneField(SeatReservation, models.PROTECT, related_name="line")
+    performance = models.ForeignKey(Performance, models.PROTECT, related_name="order_lines")
+    seat_category = models.ForeignKey(
+        "catalogue.SeatCategory", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tariff = models.ForeignKey("catalogue.Tariff", models.PROTECT, related_name="+")
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    holder = models.ForeignKey(
+        "contacts.Contact", models.PROTECT, null=True, blank=True, related_name="held_tickets"
+    )
+    holder_name = models.CharField(_("ticket holder"), max_length=220, blank=True)
+    barcode = models.CharField(_("barcode"), max_length=40, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("order line / ticket")
+        verbose_name_plural = _("order lines / tickets")
+        ordering = ["performance__start", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id}/{self.pk} {self.barcode or '-'}"
+
+    @property
+    def seat(self):
+        return self.reservation.seat

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "ticketshop.api",
     "ticketshop.idp",
     "ticketshop.account",
+    "ticketshop.shop",
+    "ticketshop.payments",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
