@@ -7,6 +7,11 @@ PGPORT=${PGPORT:-54329}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 data="$PWD/var/pgdata"
 run() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+url="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"; then
+  echo "$url"  # already running (this checkout's, or another one's on this machine)
+  exit 0
+fi
 mkdir -p var
 if [ ! -f "$data/PG_VERSION" ]; then
   mkdir -p "$data"
@@ -17,4 +22,4 @@ if ! run "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
     -o "-h 127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 -c fsync=off" start >/dev/null
 fi
-echo "postgres://postgres@127.0.0.1:$PGPORT/postgres"
+echo "$url"

@@ -25,7 +25,19 @@ class TicketshopError(Exception):
 def _client(url, username, password, timeout):
     session = requests.Session()
     transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
-    return zeep.Client(f"{url}?wsdl", transport=transport, wsse=UsernameToken(username, password))
+    client = zeep.Client(f"{url}?wsdl", transport=transport, wsse=UsernameToken(username, password))
+    _clients[(url, username, password, timeout)] = client
+    return client
+
+
+def close_clients():
+    """Close the cached clients' HTTP connections (settings changed, or shutting down)."""
+    for client_args in list(_clients):
+        _clients.pop(client_args).transport.session.close()
+    _client.cache_clear()
+
+
+_clients = {}
 
 
 def _service(name, timeout=None):

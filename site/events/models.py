@@ -18,11 +18,12 @@ from secutix_integration.pages import AbstractEventPage, get_event_page_model
 
 
 class GalleryBlock(blocks.StructBlock):
-    title = blocks.CharBlock(required=False)
-    images = blocks.ListBlock(ImageChooserBlock())
+    title = blocks.CharBlock(required=False, label=_("Title"))
+    images = blocks.ListBlock(ImageChooserBlock(), label=_("Images"))
 
     class Meta:
         icon = "image"
+        label = _("Gallery")
         template = "events/blocks/gallery.html"
 
 
@@ -106,9 +107,12 @@ class EventIndexPage(RoutablePageMixin, Page):
 class EventPage(AbstractEventPage):
     body = StreamField(
         [
-            ("text", blocks.RichTextBlock()),
-            ("image", ImageChooserBlock()),
-            ("video", EmbedBlock(help_text=_("A link to a video (YouTube, Vimeo…)."))),
+            ("text", blocks.RichTextBlock(label=_("Text"))),
+            ("image", ImageChooserBlock(label=_("Image"))),
+            (
+                "video",
+                EmbedBlock(label=_("Video"), help_text=_("A link to a video (YouTube, Vimeo…).")),
+            ),
             ("gallery", GalleryBlock()),
         ],
         blank=True,
@@ -123,7 +127,9 @@ class EventPage(AbstractEventPage):
         verbose_name=_("teaser image"),
     )
     related_pages = StreamField(
-        [("page", blocks.PageChooserBlock())], blank=True, verbose_name=_("related pages")
+        [("page", blocks.PageChooserBlock(label=_("Page")))],
+        blank=True,
+        verbose_name=_("related pages"),
     )
 
     content_panels = [

@@ -48,9 +48,9 @@ class StaticPage(Page):
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = StreamField(
         [
-            ("heading", blocks.CharBlock(form_classname="title")),
-            ("text", blocks.RichTextBlock()),
-            ("image", ImageChooserBlock()),
+            ("heading", blocks.CharBlock(form_classname="title", label=_("Heading"))),
+            ("text", blocks.RichTextBlock(label=_("Text"))),
+            ("image", ImageChooserBlock(label=_("Image"))),
         ],
         blank=True,
         verbose_name=_("body"),

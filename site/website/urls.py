@@ -2,19 +2,21 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-admin.site.site_header = "The CUBE — ticketshop back office"
-admin.site.site_title = "Ticketshop back office"
-admin.site.index_title = "Ticketshop"
+admin.site.site_header = _("The CUBE — ticketshop back office")
+admin.site.site_title = _("Ticketshop back office")
+admin.site.index_title = _("Ticketshop")
 
 urlpatterns = [
     path("", include("ticketshop.api.urls")),
     path("idp/", include("ticketshop.idp.urls")),
     path("account/", include("ticketshop.account.urls")),
     path("shop/", include("ticketshop.shop.urls")),
+    path("payments/", include("ticketshop.payments.urls")),
     path("saml2/", include("secutix_integration.sso.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from home.demo import load_site_demo
+from secutix_integration import soap_client
 from tests.api.conftest import SECRET, USERNAME, make_shop
 from ticketshop.catalogue import models as cat
 
@@ -17,6 +18,7 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+    soap_client.close_clients()  # no keep-alive connection outlives the test's live server
 
 
 def future_shop():

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ticketshop.account.forms import FriendForm, RegistrationForm
 from ticketshop.contacts.models import Contact
 from ticketshop.contacts.services import (
+    accept_link,
     contact_tokens,
     link_contact,
+    pending_link_from_token,
     register_contact,
     unlink_contact,
     update_contact_details,
@@ -301,11 +303,12 @@ def friend_add(request):
     form = FriendForm(request.POST)
     if form.is_valid():
         try:
-            _link, created = link_contact(
+            link, created = link_contact(
                 request.contact,
                 form.cleaned_data["email"],
                 form.cleaned_data["first_name"],
                 form.cleaned_data["last_name"],
+                consent_required=point_of_sales().linked_contacts_must_consent,
             )
         except ValidationError as error:
             for message in error.messages:
@@ -313,6 +316,11 @@ def friend_add(request):
         else:
             if created:
                 messages.success(request, _("The contact has been created and told by email."))
+            elif link.is_pending:
+                messages.success(
+                    request,
+                    _("We have asked the contact by email to accept; the link waits until then."),
+                )
             else:
                 messages.success(request, _("The contact has been added."))
             if request.headers.get("X-Requested-With") == "fetch":
@@ -332,6 +340,21 @@ def friend_remove(request, link_id):
     if request.headers.get("X-Requested-With") == "fetch":
         return _friends_response(request, _friends_context(request))
     return HttpResponseRedirect(reverse("account:friends"))
+
+
+@never_cache
+def friend_accept(request):
+    """A contact accepts, from the link in their email, to be someone's friend or family."""
+    use_requested_language(request)
+    token = request.POST.get("token") or request.GET.get("token", "")
+    link = pending_link_from_token(token)
+    if request.method == "POST" and link is not None:
+        accept_link(token)
+        return render(request, "account/friend_accept.html", {"link": link, "accepted": True})
+    status = 200 if link else 404
+    return render(
+        request, "account/friend_accept.html", {"link": link, "token": token}, status=status
+    )
 
 
 # --- activation ------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ticketshop.catalogue import models
 from ticketshop.catalogue.services import change_state
@@ -161,10 +163,11 @@ def _state_action(state):
                     request, f"{item}: {' '.join(error.messages)}", messages.ERROR
                 )
         if changed:
-            modeladmin.message_user(request, _("%d changed.") % changed, messages.SUCCESS)
+            message = ngettext("%d item changed.", "%d items changed.", changed) % changed
+            modeladmin.message_user(request, message, messages.SUCCESS)
 
     action.__name__ = f"make_{state.lower()}"
-    action.short_description = _("Set state: %s") % models.State(state).label
+    action.short_description = format_lazy(_("Set state: {}"), models.State(state).label)
     return action
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ticketshop.multilingual import LANGUAGES, NamedInLanguages
 from ticketshop.organisation.models import Organisation, code_validator
@@ -65,7 +66,9 @@ class Contact(models.Model):
     contact_number = models.CharField(
         _("contact number"), max_length=11, unique=True, editable=False
     )
-    title = models.CharField(_("title"), max_length=5, choices=Title, blank=True)
+    title = models.CharField(
+        pgettext_lazy("form of address", "title"), max_length=5, choices=Title, blank=True
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("email address"))
@@ -172,6 +175,13 @@ class ContactLink(models.Model):
     child = models.ForeignKey(Contact, models.CASCADE, related_name="parent_links")
     kind = models.ForeignKey(RelationKind, models.PROTECT, related_name="links")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(
+        _("accepted at"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty while the child has not accepted the link (pending)."),
+    )
 
     class Meta:
         verbose_name = _("link between contacts")
@@ -185,6 +195,10 @@ class ContactLink(models.Model):
 
     def __str__(self):
         return f"{self.parent} → {self.child} ({self.kind.code})"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None
 
     def clean(self):
         from ticketshop.contacts.services import check_link

@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ticketshop.contacts.models import (
@@ -162,13 +163,79 @@ def _check_link_rate(parent):
         )
 
 
-def link_contact(parent, email, first_name, last_name, kind=None):
+LINK_ACCEPT_SALT = "ticketshop.contacts.accept-link"
+LINK_ACCEPT_MAX_AGE = 14 * 24 * 3600
+
+
+def link_accept_url(link):
+    token = signing.dumps({"link": link.pk, "child": link.child_id}, salt=LINK_ACCEPT_SALT)
+    base = settings.SECUTIX["API_BASE_URL"].rstrip("/")
+    return f"{base}/account/friends/accept/?{urlencode({'token': token})}"
+
+
+def send_link_request_email(link):
+    """Ask an existing contact to accept being linked (the point of sales wants consent)."""
+    child, parent = link.child, link.parent
+    with translation.override(child.language):
+        subject = _("%(name)s wants to add you to their friends and family") % {
+            "name": f"{parent.first_name} {parent.last_name}"
+        }
+        body = _(
+            "Hello %(first_name)s,\n\n"
+            "%(parent)s would like to add you to their friends and family at %(organisation)s, "
+            "to book tickets for you.\n\n"
+            "To accept, open this link (valid 14 days):\n%(url)s\n\n"
+            "If you do not accept, nothing is shared and nothing changes.\n"
+        ) % {
+            "first_name": child.first_name,
+            "parent": f"{parent.first_name} {parent.last_name}",
+            "organisation": child.organisation.name,
+            "url": link_accept_url(link),
+        }
+    send_mail(subject, body, None, [child.email])
+
+
+def pending_link_from_token(token):
+    """The pending link a token (from the acceptance email) designates, or None."""
+    try:
+        data = signing.loads(token or "", salt=LINK_ACCEPT_SALT, max_age=LINK_ACCEPT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        ContactLink.objects.select_related("parent", "child")
+        .filter(pk=data.get("link"), child_id=data.get("child"), accepted_at__isnull=True)
+        .first()
+    )
+
+
+def accept_link(token):
+    """The child accepts a pending link. Returns the link, or None for a bad or used token."""
+    link = pending_link_from_token(token)
+    if link is None:
+        return None
+    ContactLink.objects.filter(pk=link.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+    link.refresh_from_db()
+    return link
+
+
+def usable_links(parent):
+    """Links a visitor may use (e.g. to book for): accepted ones only."""
+    return parent.child_links.filter(accepted_at__isnull=False).select_related("child", "kind")
+
+
+def link_contact(parent, email, first_name, last_name, kind=None, consent_required=False):
     """F4: link a friend or family member to `parent` (the visitor is the parent).
 
     - a new email creates the contact (same organisation, no usable password), links it and
       emails them a link to choose their password;
     - an existing email (case ignored) whose names match creates the link;
     - an existing email with other names raises ValidationError and changes nothing.
+    With `consent_required` (a point of sales option), an existing contact must accept: the link
+    stays pending and they get an email to accept it.
     Returns (link, created) where `created` tells whether a contact was created."""
     email = (email or "").strip()
     first_name = " ".join((first_name or "").split())
@@ -206,6 +273,10 @@ def link_contact(parent, email, first_name, last_name, kind=None):
         link = create_link(parent, child, kind)
         if created:
             transaction.on_commit(lambda: send_account_created_email(child, parent))
+        elif consent_required:
+            ContactLink.objects.filter(pk=link.pk).update(accepted_at=None)
+            link.accepted_at = None
+            transaction.on_commit(lambda: send_link_request_email(link))
     return link, created
 
 

@@ -50,7 +50,13 @@ class PointOfSalesAdmin(admin.ModelAdmin):
         ),
         (
             _("Ticket holder / distribution"),
-            {"fields": ["modify_ticket_holder", "allow_purchase_for_friends_family"]},
+            {
+                "fields": [
+                    "modify_ticket_holder",
+                    "allow_purchase_for_friends_family",
+                    "linked_contacts_must_consent",
+                ]
+            },
         ),
         (
             _("Pre-sales (reservations / requests / quotes)"),

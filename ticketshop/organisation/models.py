@@ -96,6 +96,13 @@ class PointOfSales(models.Model):
     # Ticket holder / distribution (F5)
     modify_ticket_holder = yes_no(_("Modify ticket holder for ticket"))
     allow_purchase_for_friends_family = yes_no(_("Allow purchase on behalf of my friends/family"))
+    linked_contacts_must_consent = yes_no(
+        _("Linked contacts must consent"),
+        help_text=_(
+            "An existing contact added by a visitor gets an email to accept; until then the link "
+            "is pending: not usable for booking, email hidden."
+        ),
+    )
     # Pre-sales (reservations / requests / quotes)
     allow_online_reservations = yes_no(_("Allow online reservations"))
     allow_payment_or_cancellation_of_pending_files = yes_no(

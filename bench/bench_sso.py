@@ -1,0 +1,93 @@
+"""S1 benchmark: a full SAML sign-in round trip against a plain Django password sign-in.
+
+In one process (Django's test client, in-memory SQLite, real keys and real xmlsec1 signatures):
+- SSO: website /saml2/login/ → signed AuthnRequest → IdP sign-in page → email + password →
+  signed Response posted to the website's ACS → signed in on both sides;
+- baseline: Django's own login form (username + password) for a staff user, in the same run.
+Both use the same password hasher (the project's, PBKDF2), so the difference is the SAML work.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+os.environ["DJANGO_SETTINGS_MODULE"] = "website.settings.dev"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from tests.accounts.conftest import follow  # noqa: E402 — follows redirects and SAML forms
+from ticketshop.contacts.models import Contact  # noqa: E402
+from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel  # noqa: E402
+
+PASSWORD = "Bench-pass-2026"
+ROUNDS = 15
+
+
+def prepare():
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0)
+    settings.SECUTIX = {
+        **settings.SECUTIX,
+        "KEYS_DIR": Path(tempfile.mkdtemp(prefix="bench-sso-")),
+        "WEBSITE_URL": "http://testserver",
+        "API_BASE_URL": "http://testserver",
+    }
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("generate_saml_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    org = Organisation.objects.create(code="CUBE", name="The CUBE")
+    channel = SalesChannel.objects.create(organisation=org, code="WEB", name="Web")
+    PointOfSales.objects.create(channel=channel, code="TICKETSHOP", name="Ticketshop")
+    contact = Contact(organisation=org, email="bench@example.com", first_name="B", last_name="B")
+    contact.set_password(PASSWORD)
+    contact.email_confirmed = True
+    contact.save()
+    get_user_model().objects.create_superuser("staff", "staff@example.com", PASSWORD)
+
+
+def sso_round_trip():
+    client = Client()
+    follow(client, client.get("/saml2/login/?next=/en/"))
+    response = follow(
+        client, client.post("/idp/login/", {"email": "bench@example.com", "password": PASSWORD})
+    )
+    assert "_auth_user_id" in client.session, response.status_code
+
+
+def django_login():
+    client = Client()
+    client.get("/backoffice/login/")
+    client.post("/backoffice/login/", {"username": "staff", "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+
+
+def timed(call):
+    call()  # warm-up
+    times = []
+    for _ in range(ROUNDS):
+        begin = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    prepare()
+    sso = timed(sso_round_trip)
+    plain = timed(django_login)
+    print(f"SSO round trip (SP → IdP → ACS)   {sso * 1000:8.1f} ms (median of {ROUNDS})")
+    print(f"plain Django password sign-in     {plain * 1000:8.1f} ms")
+    print(f"ratio                             {sso / plain:8.1f}×")
