@@ -172,17 +172,7 @@ def load_site_demo():
     # Wagtail's own placeholder page, created by its migrations, is not part of the demo.
     root.get_children().filter(title=WAGTAIL_PLACEHOLDER_TITLE, content_type__model="page").delete()
 
-    english = HomePage.objects.filter(locale=locales["en"]).first()
-    if english is None:
-        title, intro = HOME["en"]
-        english = root.add_child(instance=HomePage(title=title, slug="home", intro=intro))
-    _publish(english, *HOME["en"])
-    for code, (title, intro) in HOME.items():
-        if code != "en":
-            page = english.get_translation_or_none(locales[code])
-            if page is None:
-                page = english.copy_for_translation(locales[code])
-            _publish(page.specific, title, intro)
+    english = _translated_tree(root, HomePage, HOME, "home", locales)
 
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.hostname, site.port, site.site_name, site.root_page = (
