@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from secutix_integration import soap_client
 from secutix_integration.models import ImportRun
@@ -271,7 +272,8 @@ class Importer:
         )
         if translation_key:
             page.translation_key = translation_key
-        index.add_child(instance=page)
+        with disable_reference_index_auto_update():  # a new page refers to nothing yet
+            index.add_child(instance=page)
         return page
 
     def _update(self, page, values, changes):

@@ -53,5 +53,8 @@ def ticketshop(transactional_db, live_server, settings):
         "API_USERNAME": USERNAME,
         "API_PASSWORD": SECRET,
         "IMPORT_IN_PROGRESS_WAIT_SECONDS": 0,
+        # generous: a loaded CI machine must not turn a slow answer into a failed test
+        "TIMEOUT_SECONDS": 30,
+        "AVAILABILITY_TIMEOUT_SECONDS": 10,
     }
     return SimpleNamespace(**vars(shop), url=live_server.url)
