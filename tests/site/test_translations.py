@@ -106,7 +106,13 @@ def read_po(path):
                 entries.append(entry)
             entry, key = None, None
             continue
-        entry = entry or {"flags": set(), "msgid": "", "msgid_plural": None, "msgstr": {}}
+        entry = entry or {
+            "flags": set(),
+            "msgctxt": None,
+            "msgid": "",
+            "msgid_plural": None,
+            "msgstr": {},
+        }
         if line.startswith("#,"):
             entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("#~"):
@@ -159,7 +165,9 @@ def test_every_message_is_translated_and_compiled(path):
                     form,
                 )
         # the .mo is compiled from this very .po
-        if entry["msgid_plural"]:
+        if entry["msgctxt"]:
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == forms[0]
+        elif entry["msgid_plural"]:
             assert catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == forms[0]
         else:
             assert catalogue.gettext(entry["msgid"]) == forms[0], entry["msgid"]

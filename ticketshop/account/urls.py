@@ -19,6 +19,7 @@ urlpatterns = [
     path("addresses/", views.addresses, name="addresses"),
     path("friends/", views.friends, name="friends"),
     path("friends/add/", views.friend_add, name="friend_add"),
+    path("friends/accept/", views.friend_accept, name="friend_accept"),
     path("friends/<int:link_id>/remove/", views.friend_remove, name="friend_remove"),
     path("activate/", views.activate, name="activate"),
     path("register/", views.register, name="register"),

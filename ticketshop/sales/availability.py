@@ -6,7 +6,8 @@
 - indicator 1 green (available), 2 orange (remaining / capacity <= the point of sales' alert
   ratio and remaining > 0), 3 red (nothing remaining);
 - a product is as available as its best performance still on offer; a product without
-  performances (undated pass, subscription…) is measured on its quota.
+  performances (undated pass, subscription…) is measured on its quota, less its places SOLD or
+  HELD and not expired (reservations of the product without a performance).
 
 Every function answers for a list of ids in a fixed number of queries (aggregates with
 values/annotate, never one query per id): the cost of a call does not grow with the number of ids.
@@ -192,6 +193,13 @@ def product_availability(ids, point_of_sales, *, now=None):
         ).values("id", "product_id", "configuration_id", "product__quota")
     )
     measured = _measure(rows, point_of_sales, now, by_category=False)
+    undated_taken = dict(
+        _live_reservations(now)
+        .filter(product_id__in=[p["id"] for p in products], performance__isnull=True)
+        .values("product_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("product_id", "n")
+    )
     per_product = defaultdict(list)
     for row in rows:
         per_product[row["product_id"]].append(measured[row["id"]])
@@ -210,11 +218,12 @@ def product_availability(ids, point_of_sales, *, now=None):
             )
         else:
             capacity = product["quota"] or 0
+            remaining = max(capacity - (undated_taken.get(product["id"]) or 0), 0)
             result[product["id"]] = Availability(
                 id=product["id"],
                 capacity=capacity,
-                remaining=capacity,
-                indicator=indicator(capacity, capacity, alert_ratio),
+                remaining=remaining,
+                indicator=indicator(remaining, capacity, alert_ratio),
                 updated_at=now,
             )
     return result
@@ -231,10 +240,16 @@ def updated_product_ids(since, product_ids=None, *, now=None):
     products = Product.objects.filter(updated_at__gte=since)
     if product_ids is not None:
         product_ids = clean_ids(product_ids)
-        reservations = reservations.filter(performance__product_id__in=product_ids)
+        reservations = reservations.filter(
+            Q(performance__product_id__in=product_ids) | Q(product_id__in=product_ids)
+        )
         performances = performances.filter(product_id__in=product_ids)
         products = products.filter(id__in=product_ids)
-    changed = set(reservations.values_list("performance__product_id", flat=True).distinct())
+    changed = set()
+    for via_performance, undated in reservations.values_list(
+        "performance__product_id", "product_id"
+    ).distinct():
+        changed.add(via_performance or undated)
     changed |= set(performances.values_list("product_id", flat=True).distinct())
     changed |= set(products.values_list("id", flat=True))
     return sorted(changed)

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ticketshop.catalogue.models import Performance, Seat
+from ticketshop.catalogue.models import Performance, Product, Seat
 
 
 class SeatReservation(models.Model):
@@ -19,7 +19,22 @@ class SeatReservation(models.Model):
         SOLD = "SOLD", _("Sold")
         RELEASED = "RELEASED", _("Released")
 
-    performance = models.ForeignKey(Performance, models.CASCADE, related_name="reservations")
+    performance = models.ForeignKey(
+        Performance,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        help_text=_("Empty for places of an undated product (pass, subscription) on its quota."),
+    )
+    product = models.ForeignKey(
+        Product,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="product_reservations",
+        help_text=_("Set for places of an undated product (no performance)."),
+    )
     seat = models.ForeignKey(
         Seat,
         models.PROTECT,
@@ -48,6 +63,11 @@ class SeatReservation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="reservation_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(performance__isnull=False)
+                | Q(product__isnull=False, seat__isnull=True),
+                name="reservation_of_a_performance_or_an_undated_product",
             ),
         ]
 
@@ -98,7 +118,10 @@ class OrderLine(models.Model):
 
     order = models.ForeignKey(Order, models.CASCADE, related_name="lines")
     reservation = models.OneToOneField(SeatReservation, models.PROTECT, related_name="line")
-    performance = models.ForeignKey(Performance, models.PROTECT, related_name="order_lines")
+    product = models.ForeignKey(Product, models.PROTECT, related_name="order_lines")
+    performance = models.ForeignKey(
+        Performance, models.PROTECT, null=True, blank=True, related_name="order_lines"
+    )
     seat_category = models.ForeignKey(
         "catalogue.SeatCategory", models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -113,7 +136,7 @@ class OrderLine(models.Model):
     class Meta:
         verbose_name = _("order line / ticket")
         verbose_name_plural = _("order lines / tickets")
-        ordering = ["performance__start", "pk"]
+        ordering = ["pk"]
 
     def __str__(self):
         return f"{self.order_id}/{self.pk} {self.barcode or '-'}"

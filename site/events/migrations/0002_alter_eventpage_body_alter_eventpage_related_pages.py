@@ -5,20 +5,41 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='eventpage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('image', 1), ('video', 2), ('gallery', 6)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'label': 'Text'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Image'}), 2: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'A link to a video (YouTube, Vimeo…).', 'label': 'Video'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Title', 'required': False}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 5: ('wagtail.blocks.ListBlock', (4,), {'label': 'Images'}), 6: ('wagtail.blocks.StructBlock', [[('title', 3), ('images', 5)]], {})}, verbose_name='long description'),
+            model_name="eventpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [("text", 0), ("image", 1), ("video", 2), ("gallery", 6)],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.RichTextBlock", (), {"label": "Text"}),
+                    1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "Image"}),
+                    2: (
+                        "wagtail.embeds.blocks.EmbedBlock",
+                        (),
+                        {"help_text": "A link to a video (YouTube, Vimeo…).", "label": "Video"},
+                    ),
+                    3: ("wagtail.blocks.CharBlock", (), {"label": "Title", "required": False}),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    5: ("wagtail.blocks.ListBlock", (4,), {"label": "Images"}),
+                    6: ("wagtail.blocks.StructBlock", [[("title", 3), ("images", 5)]], {}),
+                },
+                verbose_name="long description",
+            ),
         ),
         migrations.AlterField(
-            model_name='eventpage',
-            name='related_pages',
-            field=wagtail.fields.StreamField([('page', 0)], blank=True, block_lookup={0: ('wagtail.blocks.PageChooserBlock', (), {'label': 'Page'})}, verbose_name='related pages'),
+            model_name="eventpage",
+            name="related_pages",
+            field=wagtail.fields.StreamField(
+                [("page", 0)],
+                blank=True,
+                block_lookup={0: ("wagtail.blocks.PageChooserBlock", (), {"label": "Page"})},
+                verbose_name="related pages",
+            ),
         ),
     ]

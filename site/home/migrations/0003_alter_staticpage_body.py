@@ -5,15 +5,27 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('home', '0002_staticpage'),
+        ("home", "0002_staticpage"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='staticpage',
-            name='body',
-            field=wagtail.fields.StreamField([('heading', 0), ('text', 1), ('image', 2)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'form_classname': 'title', 'label': 'Heading'}), 1: ('wagtail.blocks.RichTextBlock', (), {'label': 'Text'}), 2: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Image'})}, verbose_name='body'),
+            model_name="staticpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [("heading", 0), ("text", 1), ("image", 2)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"form_classname": "title", "label": "Heading"},
+                    ),
+                    1: ("wagtail.blocks.RichTextBlock", (), {"label": "Text"}),
+                    2: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "Image"}),
+                },
+                verbose_name="body",
+            ),
         ),
     ]

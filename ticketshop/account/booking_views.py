@@ -1,0 +1,146 @@
+"""The account area's booking pages (B3, F6): tickets, order history, subscriptions, resale."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ticketshop.account.views import _render, contact_required, point_of_sales
+from ticketshop.catalogue.models import Family
+from ticketshop.multilingual import normalise_language
+from ticketshop.sales import services as sales
+from ticketshop.sales.models import Order, OrderLine
+from ticketshop.sales.tickets import ticket_pdf
+from ticketshop.shop.views import keep_404
+
+SUBSCRIPTION_FAMILIES = (Family.SUBSCRIPTION, Family.UNDATED_PASS, Family.PACKAGE)
+
+
+def _can_modify_holder(pos):
+    return bool(pos and pos.modify_ticket_holder)
+
+
+@keep_404
+@contact_required
+@require_GET
+def tickets(request):
+    pos = point_of_sales()
+    items = list(
+        sales.tickets_of(request.contact).exclude(product__family__in=SUBSCRIPTION_FAMILIES)
+    )
+    can_modify = _can_modify_holder(pos)
+    return _render(
+        request,
+        "account/tickets.html",
+        {
+            "section": "tickets",
+            "tickets": items,
+            "can_modify": can_modify,
+            "holders": sales.possible_holders(request.contact, pos) if can_modify else [],
+        },
+    )
+
+
+def _own_ticket(contact, ticket_id):
+    """A ticket of an order `contact` placed; anybody else's → 404 (never 403: no probing)."""
+    line = (
+        OrderLine.objects.select_related(
+            "order", "product", "performance", "reservation__seat", "tariff", "seat_category"
+        )
+        .filter(
+            pk=ticket_id,
+            order__contact=contact,
+            order__status=Order.Status.PAID,
+            barcode__isnull=False,
+        )
+        .first()
+    )
+    if line is None:
+        raise Http404
+    return line
+
+
+@keep_404
+@contact_required
+@require_GET
+def ticket_download(request, ticket_id):
+    line = _own_ticket(request.contact, ticket_id)
+    language = normalise_language(request.contact.language, default="en")
+    response = HttpResponse(ticket_pdf(line, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ticket-{line.barcode}.pdf"'
+    return response
+
+
+@keep_404
+@contact_required
+@require_POST
+def ticket_holder(request, ticket_id):
+    pos = point_of_sales()
+    if not _can_modify_holder(pos):
+        raise Http404
+    line = _own_ticket(request.contact, ticket_id)
+    try:
+        sales.set_holder(line, request.contact, request.POST.get("holder"), pos)
+    except sales.BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The ticket holder has been changed."))
+    return HttpResponseRedirect(reverse("account:tickets"))
+
+
+@keep_404
+@contact_required
+@require_GET
+def orders(request):
+    items = (
+        Order.objects.filter(contact=request.contact, status=Order.Status.PAID)
+        .prefetch_related("lines")
+        .order_by("-paid_at")
+    )
+    return _render(request, "account/orders.html", {"section": "orders", "orders": items})
+
+
+@keep_404
+@contact_required
+@require_GET
+def order_detail(request, order_id):
+    item = Order.objects.filter(
+        pk=order_id, contact=request.contact, status=Order.Status.PAID
+    ).first()
+    if item is None:
+        raise Http404
+    lines = item.lines.select_related(
+        "product", "performance", "reservation__seat", "tariff", "seat_category"
+    )
+    return _render(
+        request,
+        "account/order_detail.html",
+        {"section": "orders", "order": item, "lines": lines, "payments": item.payments.all()},
+    )
+
+
+@keep_404
+@contact_required
+@require_GET
+def subscriptions(request):
+    items = sales.tickets_of(request.contact).filter(product__family__in=SUBSCRIPTION_FAMILIES)
+    return _render(
+        request, "account/subscriptions.html", {"section": "subscriptions", "tickets": items}
+    )
+
+
+@keep_404
+@contact_required
+@require_GET
+def resale(request):
+    pos = point_of_sales()
+    return _render(
+        request,
+        "account/resale.html",
+        {
+            "section": "resale",
+            "resale_allowed": bool(pos and pos.allow_ticket_resale),
+            "tickets": sales.tickets_of(request.contact).filter(order__contact=request.contact),
+        },
+    )

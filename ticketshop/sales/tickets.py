@@ -1,0 +1,96 @@
+"""Tickets (B3): the confirmation email and the printable ticket (PDF with a QR code)."""
+
+import io
+
+import segno
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from fpdf import FPDF
+
+from ticketshop.multilingual import normalise_language
+from ticketshop.sales.models import Order
+
+
+def _name(obj, language):
+    return getattr(obj, f"name_{language}", "") or getattr(obj, "name_en", "") or str(obj)
+
+
+def send_confirmation(order_id):
+    """The order's confirmation, in the buyer's language, listing each ticket and its holder."""
+    order = (
+        Order.objects.select_related("contact", "point_of_sales__channel__organisation")
+        .filter(pk=order_id, status=Order.Status.PAID)
+        .first()
+    )
+    if order is None or order.contact is None or not order.contact.email:
+        return False
+    language = normalise_language(order.contact.language, default="en")
+    lines = order.lines.select_related("product", "performance", "reservation__seat", "tariff")
+    with translation.override(language):
+        tickets = [
+            {
+                "product": _name(line.product, language),
+                "start": _start(line),
+                "seat": str(line.reservation.seat) if line.reservation.seat_id else "",
+                "tariff": _name(line.tariff, language),
+                "holder": line.holder_name,
+                "barcode": line.barcode,
+                "price": line.price,
+            }
+            for line in lines
+        ]
+        context = {"order": order, "contact": order.contact, "tickets": tickets}
+        subject = render_to_string("sales/confirmation_subject.txt", context).strip()
+        body = render_to_string("sales/confirmation_email.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.contact.email])
+    return True
+
+
+def _start(line):
+    if line.performance is None:
+        return translation.gettext("Undated")
+    return formats.date_format(timezone.localtime(line.performance.start), "DATETIME_FORMAT")
+
+
+def qr_png(data, scale=6):
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="png", scale=scale, border=2)
+    buffer.seek(0)
+    return buffer
+
+
+def _latin1(text):
+    return str(text).encode("latin-1", "replace").decode("latin-1")
+
+
+def ticket_pdf(line, language="en"):
+    """One ticket as a PDF: the show, date, seat, holder, and its barcode as a QR code."""
+    product = line.product
+    seat = line.reservation.seat
+    with translation.override(language):
+        start = _start(line)
+        pdf = FPDF(orientation="L", unit="mm", format=(148, 210))
+        pdf.set_compression(False)  # the text stays searchable (and testable)
+        pdf.set_title(f"Ticket {line.barcode}")
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 22)
+        pdf.cell(0, 12, _latin1(_name(product, language)), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 14)
+        rows = [
+            (translation.gettext("Date"), start),
+            (translation.gettext("Seat"), str(seat) if seat else translation.gettext("Free")),
+            (translation.gettext("Tariff"), _name(line.tariff, language)),
+            (translation.gettext("Ticket holder"), line.holder_name),
+            (translation.gettext("Order"), f"#{line.order_id}"),
+            (translation.gettext("Price"), f"{line.price} {line.order.currency}"),
+        ]
+        for label, value in rows:
+            pdf.cell(45, 9, _latin1(label))
+            pdf.cell(0, 9, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.image(qr_png(line.barcode), x=150, y=40, w=50, h=50)
+        pdf.set_font("Courier", "B", 12)
+        pdf.set_xy(140, 92)
+        pdf.cell(70, 8, line.barcode, align="C")
+    return bytes(pdf.output())
