@@ -7,6 +7,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from home.demo import load_site_demo
+from ticketshop.payments.demo import load_demo_payment_means
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "cube-admin")
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             call_command("generate_saml_keys", stdout=self.stdout)
         call_command("load_demo_venue", stdout=self.stdout)
         call_command("ensure_api_account", stdout=self.stdout)  # the website's SOAP/JSON account
+        load_demo_payment_means()
+        self.stdout.write("Payments: gift voucher CUBE-GIFT-50 (50 EUR), 20 EUR credit for Michel.")
         load_site_demo()
         self.stdout.write("Website: home pages in fr, en, de, es.")
         User = get_user_model()
