@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from secutix_integration import conf
@@ -28,21 +30,36 @@ def _indicator(availability, kind, item_id):
     return ((availability or {}).get((kind, int(item_id))) or {}).get("indicator")
 
 
-@register.inclusion_tag("secutix_integration/tags/badge.html")
+@register.simple_tag
 def availability_badge(availability, kind, item_id):
-    """A badge with text and an accessible label: colour is never the only signal."""
+    """A badge with text and an accessible label: colour is never the only signal.
+
+    Built with format_html rather than a template: a listing shows a hundred of them."""
     found = (availability or {}).get((kind, int(item_id))) or {}
-    css, label = BADGES.get(found.get("indicator"), BADGES[None])
-    return {
-        "css": css,
-        "label": label,
-        "remaining": found.get("remaining") if found.get("indicator") in (1, 2) else None,
-        "kind": kind,
-        "id": item_id,
-    }
+    indicator = found.get("indicator")
+    css, label = BADGES.get(indicator, BADGES[None])
+    remaining = found.get("remaining") if indicator in (1, 2) else None
+    extra = ""
+    if remaining is not None:
+        text = ngettext("%(count)s seat left", "%(count)s seats left", remaining) % {
+            "count": remaining
+        }
+        extra = format_html(' <span class="availability-remaining">({})</span>', text)
+    return format_html(
+        '<span class="availability availability-{css}" role="status" '
+        'data-availability-kind="{kind}" data-availability-id="{id}" aria-label="{prefix}: {label}">'
+        '<span class="availability-dot" aria-hidden="true"></span>'
+        '<span class="availability-text">{label}</span>{extra}</span>',
+        css=css,
+        kind=kind,
+        id=item_id,
+        prefix=gettext("Availability"),
+        label=label,
+        extra=extra,
+    )
 
 
-@register.inclusion_tag("secutix_integration/tags/book.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def book_link(context, page, performance=None):
     """The Book link through the redirect API, only when on sale and not full; else why not."""
     availability = context.get("availability")
@@ -58,12 +75,17 @@ def book_link(context, page, performance=None):
         elif _indicator(availability, "product", page.ticketshop_id) == 3:
             status = "full"
     if status != "on_sale":
-        return {"label": SALE_LABELS[status], "status": status}
+        return format_html(
+            '<span class="not-bookable not-bookable-{}">{}</span>', status, SALE_LABELS[status]
+        )
     if performance is not None:
         url = conf.redirect_url("product/performance", id=performance["id"], lang=language)
     else:
         url = conf.redirect_url("product", id=page.ticketshop_id, lang=language)
-    return {"url": url, "status": status, "title": page.title}
+    book = gettext("Book")
+    return format_html(
+        '<a class="button book" href="{}" aria-label="{}: {}">{}</a>', url, book, page.title, book
+    )
 
 
 @register.filter
