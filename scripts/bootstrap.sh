@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(xmlsec1 gettext)
-[ "${1:-}" = "test" ] && debs+=(chromium postgresql)
+[ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")

@@ -9,8 +9,9 @@ ruff check .
 ruff format --check .
 echo "==> import contracts"
 lint-imports
-echo "==> PostgreSQL for the concurrency tests"
+echo "==> PostgreSQL and Redis for the concurrency and grown-up mode tests"
 TEST_POSTGRES_URL=$(scripts/postgres.sh)
-export TEST_POSTGRES_URL
+TEST_REDIS_URL=$(scripts/redis.sh)
+export TEST_POSTGRES_URL TEST_REDIS_URL
 echo "==> pytest"
 pytest "$@"
