@@ -1,9 +1,13 @@
 """Settings shared by every mode. The embedded default needs no environment variable."""
 
 import os
+import warnings
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+# pysaml2 still imports CFB from its old place in cryptography (kept below 51 in pyproject).
+warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout's root
 SITE_DIR = PROJECT_DIR / "site"
