@@ -138,6 +138,27 @@ class AbstractEventPage(Page):
             return "ended"
         return "on_sale"
 
+    def booking_status(self, availability=None, performance=None, now=None):
+        """C6: 'on_sale' when Book may be shown, else why not ('full', 'not_yet', 'ended',
+        'unavailable'), for the product or one of its imported performances.
+
+        `availability` is what `get_availabilities` returned for the page."""
+        now = now or timezone.now()
+        status = self.sale_status(now)
+        if status != "on_sale":
+            return status
+        if performance is not None:
+            starts = performance.get("start") or ""
+            if starts < now.astimezone(dt.UTC).isoformat():
+                return "ended"
+            if performance.get("state") != "RUNNING":
+                return "unavailable"
+            kind, item_id = "performance", performance["id"]
+        else:
+            kind, item_id = "product", self.ticketshop_id
+        found = (availability or {}).get((kind, int(item_id))) or {}
+        return "full" if found.get("indicator") == 3 else "on_sale"
+
     def upcoming_performances(self, now=None):
         """Imported performances not started yet (starts are stored as ISO strings in UTC)."""
         cutoff = (now or timezone.now()).astimezone(dt.UTC).isoformat()

@@ -26,10 +26,6 @@ SALE_LABELS = {
 }
 
 
-def _indicator(availability, kind, item_id):
-    return ((availability or {}).get((kind, int(item_id))) or {}).get("indicator")
-
-
 @register.simple_tag
 def availability_badge(availability, kind, item_id):
     """A badge with text and an accessible label: colour is never the only signal.
@@ -62,18 +58,8 @@ def availability_badge(availability, kind, item_id):
 @register.simple_tag(takes_context=True)
 def book_link(context, page, performance=None):
     """The Book link through the redirect API, only when on sale and not full; else why not."""
-    availability = context.get("availability")
+    status = page.booking_status(context.get("availability"), performance)
     language = translation.get_language()
-    status = page.sale_status()
-    if status == "on_sale":
-        if performance is not None:
-            starts = performance.get("start") or ""
-            if starts < timezone.now().isoformat() or performance.get("state") != "RUNNING":
-                status = "ended" if starts < timezone.now().isoformat() else "unavailable"
-            elif _indicator(availability, "performance", performance["id"]) == 3:
-                status = "full"
-        elif _indicator(availability, "product", page.ticketshop_id) == 3:
-            status = "full"
     if status != "on_sale":
         return format_html(
             '<span class="not-bookable not-bookable-{}">{}</span>', status, SALE_LABELS[status]
