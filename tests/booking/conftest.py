@@ -7,12 +7,10 @@ from html import unescape
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
+from tests.accounts.conftest import keys_dir, secutix_settings  # noqa: F401 — shared fixtures
 from tests.api.conftest import make_shop
 from ticketshop.catalogue import models as cat
 from ticketshop.contacts.models import Contact, ContactLink
@@ -22,30 +20,8 @@ from ticketshop.payments.providers import PROVIDERS
 PASSWORD = "Correct-Horse-42"
 
 
-def secutix_settings(keys_dir):
-    return {
-        **settings.SECUTIX,
-        "KEYS_DIR": keys_dir,
-        "API_BASE_URL": "http://testserver",
-        "WEBSITE_URL": "http://testserver",
-        "IDP_METADATA_URL": "",
-        "ORGANISATION_CODE": "CUBE",
-        "CHANNEL_CODE": "WEB",
-        "POINT_OF_SALES_CODE": "TICKETSHOP",
-        "COOKIE_DOMAIN": "",
-    }
-
-
-@pytest.fixture(scope="session")
-def keys_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("booking-keys")
-    with override_settings(SECUTIX=secutix_settings(directory)):
-        call_command("generate_saml_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return directory
-
-
 @pytest.fixture(autouse=True)
-def booking_settings(settings, keys_dir):
+def booking_settings(settings, keys_dir):  # noqa: F811 — the shared fixture
     settings.SECUTIX = secutix_settings(keys_dir)
     cache.clear()
     yield

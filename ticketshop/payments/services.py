@@ -59,15 +59,7 @@ def _take_voucher(order, code, amount, now):
     if used <= ZERO:
         raise PaymentError(_("This gift voucher has been used up."))
     GiftVoucher.objects.filter(pk=voucher.pk).update(balance=F("balance") - used)
-    Payment.objects.create(
-        order=order,
-        method=Payment.Method.VOUCHER,
-        status=Payment.Status.CAPTURED,
-        amount=used,
-        currency=order.currency,
-        reference=_reference(),
-        voucher=voucher,
-    )
+    _captured(order, Payment.Method.VOUCHER, used, voucher=voucher)
     return used
 
 
@@ -77,15 +69,21 @@ def _take_credit(order, contact, amount):
     if used <= ZERO:
         raise PaymentError(_("You have no credit balance."))
     CreditAccount.objects.filter(pk=account.pk).update(balance=F("balance") - used)
-    Payment.objects.create(
+    _captured(order, Payment.Method.CREDIT, used)
+    return used
+
+
+def _captured(order, method, amount, **extra):
+    """A payment taken at once from the shop's own means (voucher, credit)."""
+    return Payment.objects.create(
         order=order,
-        method=Payment.Method.CREDIT,
+        method=method,
         status=Payment.Status.CAPTURED,
-        amount=used,
+        amount=amount,
         currency=order.currency,
         reference=_reference(),
+        **extra,
     )
-    return used
 
 
 def _reverse_captured(order_id):

@@ -64,34 +64,24 @@ def _lock_order(order_id):
     return Order.objects.select_for_update().select_related("point_of_sales").get(pk=order_id)
 
 
-def _lock_performances(ids):
-    """Lock the performances' rows in a fixed order (by id) so that two buyers never deadlock."""
-    ids = sorted(set(ids))
-    if connection.features.has_select_for_update:
-        list(
-            Performance.objects.select_for_update()
-            .filter(id__in=ids)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-    else:  # SQLite: a write takes the database's write lock (already held in IMMEDIATE mode)
-        Performance.objects.filter(id__in=ids).update(updated_at=F("updated_at"))
-
-
-def _lock_products(ids):
-    """Lock undated products' rows (their quota), by id, before any performance."""
+def _lock_rows(model, ids):
+    """Lock rows of `model` in a fixed order (by id) so that two buyers never deadlock."""
     ids = sorted(set(ids))
     if not ids:
         return
     if connection.features.has_select_for_update:
-        list(
-            Product.objects.select_for_update()
-            .filter(id__in=ids)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-    else:
-        Product.objects.filter(id__in=ids).update(updated_at=F("updated_at"))
+        list(model.objects.select_for_update().filter(id__in=ids).order_by("id").values_list("id"))
+    else:  # SQLite: a write takes the database's write lock (already held in IMMEDIATE mode)
+        model.objects.filter(id__in=ids).update(updated_at=F("updated_at"))
+
+
+def _lock_performances(ids):
+    _lock_rows(Performance, ids)
+
+
+def _lock_products(ids):
+    """Undated products' rows (their quota) are locked before any performance."""
+    _lock_rows(Product, ids)
 
 
 def _release_expired_of(performance_ids, now, product_ids=()):
