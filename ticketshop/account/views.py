@@ -1,26 +1,25 @@
 """The account area (F2–F5): thin views over the contacts services, inside the website's layout."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ticketshop.account.forms import FriendForm, RegistrationForm
-from ticketshop.contacts.models import Contact
+from ticketshop.account.pages import contact_required, in_requested_language, render_account_page
 from ticketshop.contacts.services import (
     accept_link,
-    contact_tokens,
+    confirm_email,
+    contact_from_token,
+    friends_and_family_enabled,
     link_contact,
     pending_link_from_token,
     register_contact,
@@ -28,63 +27,16 @@ from ticketshop.contacts.services import (
     update_contact_details,
 )
 from ticketshop.idp.cookie import set_contact_cookie
-from ticketshop.idp.session import sign_in, signed_in_contact
-from ticketshop.multilingual import normalise_language
-from ticketshop.organisation.models import PointOfSales
+from ticketshop.idp.session import sign_in
+from ticketshop.organisation.points_of_sale import current_point_of_sales
 
-
-def point_of_sales():
-    return (
-        PointOfSales.objects.select_related("channel__organisation")
-        .filter(code=settings.SECUTIX["POINT_OF_SALES_CODE"])
-        .first()
-    )
+# Still imported by booking_views (issue 9 owns it): to be taken from `pages` after its merge.
+_render = render_account_page
+point_of_sales = current_point_of_sales
 
 
 def friends_enabled(contact):
-    pos = point_of_sales()
-    return bool(
-        pos
-        and pos.allow_purchase_for_friends_family
-        and pos.channel.organisation_id == contact.organisation_id
-    )
-
-
-def use_requested_language(request):
-    """`?lang=` (as the redirect API passes it) chooses the page's language."""
-    requested = request.GET.get("lang", "")
-    if requested and normalise_language(requested, default="") == requested.lower()[:2]:
-        translation.activate(requested.lower()[:2])
-        request.LANGUAGE_CODE = translation.get_language()
-
-
-def contact_required(view):
-    """The account area needs the IdP's contact session; otherwise sign in and come back."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        use_requested_language(request)
-        contact = signed_in_contact(request)
-        if contact is None:
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('idp:login')}?{query}")
-        request.contact = contact
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
-
-
-def _render(request, template, context=None, status=200):
-    pos = point_of_sales()
-    base = {
-        "contact": request.contact,
-        "friends_enabled": friends_enabled(request.contact),
-        "products_url": (
-            pos.external_url("website_home_url", request.contact.language) if pos else ""
-        )
-        or "/",
-    }
-    return render(request, template, {**base, **(context or {})}, status=status)
+    return friends_and_family_enabled(current_point_of_sales(), contact)
 
 
 @contact_required
@@ -93,22 +45,11 @@ def home(request):
     return _render(request, "account/home.html", {"section": "home"})
 
 
-EMPTY_PAGES = {
-    "offers": gettext_lazy("Offers"),
-    "tickets": gettext_lazy("Tickets"),
-    "resale": gettext_lazy("Resell tickets"),
-    "orders": gettext_lazy("Order history"),
-    "subscriptions": gettext_lazy("Subscriptions"),
-}
-
-
 @contact_required
 @require_GET
 def empty_page(request, section):
-    """Pages whose content comes with booking: a real empty state until then."""
-    return _render(
-        request, "account/empty.html", {"section": section, "heading": EMPTY_PAGES[section]}
-    )
+    """Offers: a real empty state until a feature fills it (the other sections have pages)."""
+    return _render(request, "account/empty.html", {"section": section, "heading": _("Offers")})
 
 
 def _details_form(request, organisation, data=None, **kwargs):
@@ -185,7 +126,7 @@ def callback_url(request):
     url = request.GET.get("callbackUrl", "")
     if not url:
         return ""
-    pos = point_of_sales()
+    pos = current_point_of_sales()
     hosts = {request.get_host()}
     if pos:
         hosts.update(h.strip() for h in pos.allowed_return_hosts.splitlines() if h.strip())
@@ -200,10 +141,10 @@ def _flag(request, name):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@in_requested_language
 def register(request):
     """L3: create an account (four sections), sign in, confirm the email by a link."""
-    use_requested_language(request)
-    pos = point_of_sales()
+    pos = current_point_of_sales()
     if pos is None:
         raise Http404
     organisation = pos.channel.organisation
@@ -308,7 +249,7 @@ def friend_add(request):
                 form.cleaned_data["email"],
                 form.cleaned_data["first_name"],
                 form.cleaned_data["last_name"],
-                consent_required=point_of_sales().linked_contacts_must_consent,
+                consent_required=current_point_of_sales().linked_contacts_must_consent,
             )
         except ValidationError as error:
             for message in error.messages:
@@ -343,9 +284,9 @@ def friend_remove(request, link_id):
 
 
 @never_cache
+@in_requested_language
 def friend_accept(request):
     """A contact accepts, from the link in their email, to be someone's friend or family."""
-    use_requested_language(request)
     token = request.POST.get("token") or request.GET.get("token", "")
     link = pending_link_from_token(token)
     if request.method == "POST" and link is not None:
@@ -366,12 +307,10 @@ def activate(request):
     """Confirm the email address; a contact without a password then chooses one (on the IdP)."""
     number = request.GET.get("contactNumber", "")
     token = request.GET.get("token", "")
-    contact = Contact.objects.filter(contact_number=number, is_active=True).first()
-    if contact is None or not contact_tokens.check_token(contact, token):
+    contact = contact_from_token(number, token)
+    if contact is None:
         return render(request, "account/activate_invalid.html", status=400)
-    if not contact.email_confirmed:
-        contact.email_confirmed = True
-        contact.save(update_fields=["email_confirmed"])
+    confirm_email(contact)
     if not contact.has_usable_password():
         query = urlencode({"contactNumber": number, "token": token})
         return HttpResponseRedirect(f"{reverse('idp:password_reset')}?{query}")

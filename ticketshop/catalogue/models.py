@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ticketshop.catalogue.states import State, check_state_change
 from ticketshop.multilingual import DescribedInLanguages, NamedInLanguages, expand_language
 from ticketshop.organisation.models import Organisation, PointOfSales, code_validator
 
@@ -171,15 +172,6 @@ class SeatAssignment(models.Model):
             raise ValidationError({"seat": _("The seat is in another hall.")})
 
 
-class State(models.TextChoices):
-    PREPARING = "PREPARING", _("Preparing")
-    VALIDATED = "VALIDATED", _("Validated")
-    RUNNING = "RUNNING", _("Running")
-    SUSPENDED = "SUSPENDED", _("Suspended")
-    CANCELED = "CANCELED", _("Cancelled")
-    CLOSED = "CLOSED", _("Closed")
-
-
 class Family(models.TextChoices):
     EVENT = "EVENT", _("Event")
     COMPETITION = "COMPETITION", _("Competition")
@@ -335,8 +327,6 @@ class Product(NamedInLanguages, DescribedInLanguages):
         super().clean_fields(exclude)
 
     def clean(self):
-        from ticketshop.catalogue.services import check_state_change
-
         if self.pk:
             old_state = Product.objects.filter(pk=self.pk).values_list("state", flat=True).first()
             if old_state:
@@ -369,8 +359,6 @@ class Performance(models.Model):
         return f"{self.product.code} {self.start:%Y-%m-%d %H:%M}"
 
     def clean(self):
-        from ticketshop.catalogue.services import check_state_change
-
         if self.duration is not None and self.duration.total_seconds() <= 0:
             raise ValidationError({"duration": _("A performance lasts more than zero minutes.")})
         if self.pk:

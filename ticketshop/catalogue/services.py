@@ -1,32 +1,9 @@
 """Catalogue rules: state changes of products and performances."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from ticketshop.catalogue.models import Performance, Product, State
-
-ALLOWED_STATE_CHANGES = {
-    State.PREPARING: {State.VALIDATED, State.CANCELED},
-    State.VALIDATED: {State.PREPARING, State.RUNNING, State.CANCELED},
-    State.RUNNING: {State.SUSPENDED, State.CLOSED, State.CANCELED},
-    State.SUSPENDED: {State.RUNNING, State.CLOSED, State.CANCELED},
-    State.CANCELED: set(),
-    State.CLOSED: set(),
-}
-
-
-def check_state_change(old, new):
-    """Raise ValidationError unless a product or performance may go from `old` to `new`."""
-    if old == new:
-        return
-    if new not in ALLOWED_STATE_CHANGES[State(old)]:
-        raise ValidationError(
-            {
-                "state": _("A %(old)s item cannot become %(new)s.")
-                % {"old": State(old).label, "new": State(new).label}
-            }
-        )
+from ticketshop.catalogue.models import Performance, Product
+from ticketshop.catalogue.states import check_state_change
 
 
 def change_state(item, new_state):

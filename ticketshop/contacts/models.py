@@ -8,19 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ticketshop.contacts.numbering import (  # noqa: F401  (the counter is a model of this app)
+    FIRST_CONTACT_NUMBER,
+    ContactNumberCounter,
+    next_contact_number,
+)
+from ticketshop.contacts.rules import check_link
 from ticketshop.multilingual import LANGUAGES, NamedInLanguages
 from ticketshop.organisation.models import Organisation, code_validator
-
-FIRST_CONTACT_NUMBER = 10000001000
-
-
-class ContactNumberCounter(models.Model):
-    """The last contact number handed out. Numbers only go up, so none is ever reused."""
-
-    last_number = models.BigIntegerField(default=FIRST_CONTACT_NUMBER)
-
-    class Meta:
-        verbose_name = _("contact number counter")
 
 
 class Criterion(NamedInLanguages):
@@ -99,8 +94,6 @@ class Contact(models.Model):
         return f"{self.contact_number} {self.last_name.upper()} {self.first_name}"
 
     def save(self, *args, **kwargs):
-        from ticketshop.contacts.services import next_contact_number
-
         self.email = (self.email or "").strip()
         if not self.contact_number:
             self.contact_number = next_contact_number()
@@ -201,7 +194,5 @@ class ContactLink(models.Model):
         return self.accepted_at is None
 
     def clean(self):
-        from ticketshop.contacts.services import check_link
-
         if self.parent_id and self.child_id:
             check_link(self.parent, self.child, exclude_pk=self.pk)

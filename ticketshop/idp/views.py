@@ -2,15 +2,12 @@
 
 import logging
 import time
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,9 +17,9 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.authn_context import PASSWORDPROTECTEDTRANSPORT
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 
-from ticketshop.contacts.models import Contact
-from ticketshop.contacts.services import contact_tokens
-from ticketshop.idp import saml, session
+from ticketshop.contacts.accounts import choose_password
+from ticketshop.contacts.tokens import contact_from_token
+from ticketshop.idp import saml, services, session
 from ticketshop.idp.cookie import clear_contact_cookie, set_contact_cookie
 from ticketshop.idp.forms import ChoosePasswordForm, ForgotPasswordForm, SignInForm
 
@@ -163,29 +160,24 @@ def login(request):
     form = SignInForm(request.POST or None)
     locked = False
     if request.method == "POST" and form.is_valid():
-        email, ip = form.cleaned_data["email"], _client_ip(request)
-        if session.is_locked_out(email, ip):
-            locked = True
+        attempt = services.attempt_sign_in(
+            settings.SECUTIX["ORGANISATION_CODE"],
+            form.cleaned_data["email"],
+            form.cleaned_data["password"],
+            _client_ip(request),
+        )
+        locked = attempt.locked
+        if attempt.locked:
             form.add_error(None, session.LOCKED_MESSAGE)
+        elif attempt.contact is None:
+            form.add_error(None, _("The email address or the password is wrong."))
         else:
-            contact = session.authenticate_contact(
-                settings.SECUTIX["ORGANISATION_CODE"], email, form.cleaned_data["password"]
-            )
-            if contact is None:
-                session.record_failure(email, ip)
-                if session.is_locked_out(email, ip):
-                    locked = True
-                    form.add_error(None, session.LOCKED_MESSAGE)
-                else:
-                    form.add_error(None, _("The email address or the password is wrong."))
-            else:
-                session.clear_failures(email, ip)
-                session.sign_in(request, contact)
-                if _pending(request):
-                    return _answer_pending(request, contact)
-                response = HttpResponseRedirect(_safe_next(request, next_url))
-                set_contact_cookie(request, response, contact)
-                return response
+            session.sign_in(request, attempt.contact)
+            if _pending(request):
+                return _answer_pending(request, attempt.contact)
+            response = HttpResponseRedirect(_safe_next(request, next_url))
+            set_contact_cookie(request, response, attempt.contact)
+            return response
     status = 429 if locked else (400 if request.method == "POST" else 200)
     return render(
         request, "idp/login.html", {"form": form, "next": next_url, "locked": locked}, status=status
@@ -262,35 +254,14 @@ def slo_post(request):
 # --- forgotten password ----------------------------------------------------------------------
 
 
-def password_reset_url(contact):
-    query = urlencode(
-        {"contactNumber": contact.contact_number, "token": contact_tokens.make_token(contact)}
-    )
-    return f"{saml.ticketshop_url()}{reverse('idp:password_reset')}?{query}"
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_forgot(request):
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = Contact.objects.filter(
-            email__iexact=form.cleaned_data["email"],
-            is_active=True,
-            organisation__code=settings.SECUTIX["ORGANISATION_CODE"],
-        ).first()
-        if contact is not None:
-            with translation.override(contact.language):
-                send_mail(
-                    _("Choose a new password"),
-                    _(
-                        "Hello %(first_name)s,\n\nTo choose a new password, open this link:\n"
-                        "%(url)s\n\nIf you did not ask for it, you can ignore this email.\n"
-                    )
-                    % {"first_name": contact.first_name, "url": password_reset_url(contact)},
-                    None,
-                    [contact.email],
-                )
+        services.send_password_reset_link(
+            settings.SECUTIX["ORGANISATION_CODE"], form.cleaned_data["email"]
+        )
         # The same answer whether or not the address is known.
         messages.info(
             request, _("If this address is known, we have sent it a link to choose a password.")
@@ -304,14 +275,12 @@ def password_forgot(request):
 def password_reset(request):
     number = request.POST.get("contactNumber") or request.GET.get("contactNumber", "")
     token = request.POST.get("token") or request.GET.get("token", "")
-    contact = Contact.objects.filter(contact_number=number, is_active=True).first()
-    if contact is None or not contact_tokens.check_token(contact, token):
+    contact = contact_from_token(number, token)
+    if contact is None:
         return render(request, "idp/password_reset_invalid.html", status=400)
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact.set_password(form.cleaned_data["password1"])
-        contact.email_confirmed = True  # the link reached their mailbox
-        contact.save(update_fields=["password", "email_confirmed"])
+        choose_password(contact, form.cleaned_data["password1"])
         messages.success(request, _("Your password has been saved. You can now sign in."))
         return HttpResponseRedirect(reverse("idp:login"))
     return render(

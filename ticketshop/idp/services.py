@@ -1,0 +1,44 @@
+"""The IdP's rules, called by its views: signing in with a password under the lockout (L2),
+and the forgotten-password link (L2)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from ticketshop.contacts.accounts import active_contact_by_email
+from ticketshop.contacts.models import Contact
+from ticketshop.contacts.tokens import contact_token_query
+from ticketshop.idp import saml, session
+from ticketshop.organisation import mail
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    contact: Contact | None = None  # set when the password was right
+    locked: bool = False  # too many failures: the attempt was not even checked, or is the last
+
+
+def attempt_sign_in(organisation_code, email, password, ip):
+    """Check an email and password under the lockout (see `session.is_locked_out`): a locked-out
+    pair is refused without checking; a failure is counted and may lock it; a success clears
+    the failures. Signing the browser in is left to the caller."""
+    if session.is_locked_out(email, ip):
+        return SignInAttempt(locked=True)
+    contact = session.authenticate_contact(organisation_code, email, password)
+    if contact is None:
+        session.record_failure(email, ip)
+        return SignInAttempt(locked=session.is_locked_out(email, ip))
+    session.clear_failures(email, ip)
+    return SignInAttempt(contact=contact)
+
+
+def password_reset_url(contact):
+    return f"{saml.ticketshop_url()}{reverse('idp:password_reset')}?{contact_token_query(contact)}"
+
+
+def send_password_reset_link(organisation_code, email):
+    """Email the active contact with this address a link to choose a new password. Says nothing
+    about whether the address is known (the caller answers the same either way)."""
+    contact = active_contact_by_email(organisation_code, email)
+    if contact is not None:
+        mail.send_password_reset(contact, password_reset_url(contact))
