@@ -17,6 +17,19 @@ def find_contact_by_email(organisation, email):
     ).first()
 
 
+def create_contact(*, contact_number=None, password=None, **fields):
+    """Create a contact as a data import gives it (the demo): its own number when given (the
+    caller reserves the numbers it hands out, see `numbering`), else the next one; the password
+    when given, else none usable until the contact chooses one. Sends nothing."""
+    contact = Contact(**fields)
+    if contact_number:
+        contact.contact_number = str(contact_number)
+    if password:
+        contact.set_password(password)
+    contact.save()
+    return contact
+
+
 def register_contact(
     organisation,
     *,

@@ -6,3 +6,4 @@ class ContactsConfig(AppConfig):
     name = "ticketshop.contacts"
     label = "contacts"
     verbose_name = _("Contacts")
+    demo_loader = "ticketshop.contacts.demo.load"  # its part of `load_demo_venue`

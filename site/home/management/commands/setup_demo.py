@@ -1,4 +1,6 @@
-"""Everything the demo needs after `migrate`: keys, the ticketshop's demo venue, website content."""
+"""Everything the demo needs after `migrate`: keys, the ticketshop's demo venue, website content.
+
+The ticketshop is set up through its management commands only: the website never imports it."""
 
 import os
 
@@ -7,7 +9,6 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from home.demo import load_site_demo
-from ticketshop.payments.demo import load_demo_payment_means
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "cube-admin")
@@ -22,8 +23,7 @@ class Command(BaseCommand):
             call_command("generate_saml_keys", stdout=self.stdout)
         call_command("load_demo_venue", stdout=self.stdout)
         call_command("ensure_api_account", stdout=self.stdout)  # the website's SOAP/JSON account
-        load_demo_payment_means()
-        self.stdout.write("Payments: gift voucher CUBE-GIFT-50 (50 EUR), 20 EUR credit for Michel.")
+        call_command("load_demo_payments", stdout=self.stdout)  # the ticketshop's own command
         load_site_demo()
         self.stdout.write("Website: home pages in fr, en, de, es.")
         User = get_user_model()

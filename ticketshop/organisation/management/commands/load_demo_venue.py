@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ticketshop.demo import DemoDataError, load_demo_venue
+from ticketshop.organisation.demo import DemoDataError, load_demo_venue
 
 
 def _date(value):
