@@ -26,8 +26,10 @@ def send_templated_mail(recipient, subject_template, text_template, context):
     with translation.override(language):
         subject = " ".join(render_to_string(subject_template, context).split())
         text = render_to_string(text_template, context)
+        # The text is rendered "safe" (unescaped, as typed); the HTML layout must escape it.
+        plain = "".join(text)  # a plain str again
         html = render_to_string(
-            "mail/base.html", {"subject": subject, "body": text, "language": language}
+            "mail/base.html", {"subject": subject, "body": plain, "language": language}
         )
     message = EmailMultiAlternatives(subject, text, None, [recipient.email])
     message.attach_alternative(html, "text/html")
