@@ -17,10 +17,17 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, sigver
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
-XMLSEC_BINARY = "/usr/bin/xmlsec1"
+# The files the website reads in SECUTIX["KEYS_DIR"]. In the embedded one-host default they are
+# written by the ticketshop's `generate_saml_keys` (ticketshop/idp/keys.py names them too): the
+# names are the contract between the two, as a file layout, since the plugin never imports the
+# ticketshop. A website on another host puts its own sp.key/sp.crt there.
 SP_KEY = "sp.key"
 SP_CERT = "sp.crt"
 IDP_METADATA = "idp_metadata.xml"
+
+
+def xmlsec_binary():
+    return settings.SECUTIX["XMLSEC_BINARY"]
 
 
 def keys_dir():
@@ -42,7 +49,7 @@ def sp_config_dict():
     base = website_url()
     return {
         "entityid": f"{base}/saml2/metadata/",
-        "xmlsec_binary": XMLSEC_BINARY,
+        "xmlsec_binary": xmlsec_binary(),
         "key_file": str(keys_dir() / SP_KEY),
         "cert_file": str(keys_dir() / SP_CERT),
         "encryption_keypairs": [
@@ -131,6 +138,8 @@ if getattr(sigver.import_rsa_key_from_file, "__name__", "") != "_cached_import_r
 
 # pysaml2 runs `xmlsec1 --version` before every xmlsec1 call (the property is not cached),
 # doubling the number of processes per SAML message. The binary does not change under us.
+# Twin: the same guarded patch is in ticketshop/idp/saml.py, because the plugin and the ticketshop never
+# import each other (either may be deployed alone); the flag makes it apply once per process.
 @lru_cache(maxsize=4)
 def _xmlsec_version(binary):
     return _XMLSEC_VERSION(sigver.CryptoBackendXmlSec1(binary))

@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+# sp.key, sp.crt and idp_metadata.xml are read by the website's plugin under the same names
+# (secutix_integration/sso/config.py): a file layout, the only contract between the two sides.
 IDP_KEY = "idp.key"
 IDP_CERT = "idp.crt"
 SP_KEY = "sp.key"

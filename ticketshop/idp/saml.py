@@ -20,10 +20,13 @@ from saml2.server import Server
 
 from ticketshop.idp import keys
 
-XMLSEC_BINARY = "/usr/bin/xmlsec1"
 ASSERTION_LIFETIME_MINUTES = 5
 
 _servers = {}
+
+
+def xmlsec_binary():
+    return settings.SECUTIX["XMLSEC_BINARY"]
 
 
 def ticketshop_url():
@@ -49,7 +52,7 @@ def _sp_metadata_xml():
     conf.load(
         {
             "entityid": sp_entity_id(),
-            "xmlsec_binary": XMLSEC_BINARY,
+            "xmlsec_binary": xmlsec_binary(),
             "cert_file": str(keys.key_path(keys.SP_CERT)),
             "service": {
                 "sp": {
@@ -73,7 +76,7 @@ def idp_config_dict(with_sp=True):
     base = ticketshop_url()
     conf = {
         "entityid": idp_entity_id(),
-        "xmlsec_binary": XMLSEC_BINARY,
+        "xmlsec_binary": xmlsec_binary(),
         "key_file": str(keys.key_path(keys.IDP_KEY)),
         "cert_file": str(keys.key_path(keys.IDP_CERT)),
         "accepted_time_diff": 60,
@@ -166,6 +169,8 @@ def released_attributes(contact):
 
 # pysaml2 runs `xmlsec1 --version` before every xmlsec1 call (the property is not cached),
 # doubling the number of processes per SAML message. The binary does not change under us.
+# Twin: the same guarded patch is in secutix_integration/sso/config.py, because the plugin and the ticketshop never
+# import each other (either may be deployed alone); the flag makes it apply once per process.
 @lru_cache(maxsize=4)
 def _xmlsec_version(binary):
     return _XMLSEC_VERSION(sigver.CryptoBackendXmlSec1(binary))

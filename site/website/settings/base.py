@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout's root
-SITE_DIR = PROJECT_DIR / "site"
 VAR_DIR = Path(os.environ.get("VAR_DIR", PROJECT_DIR / "var"))  # database, keys, media
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
@@ -159,6 +158,8 @@ SECUTIX = {
     "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
     "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
     "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),
+    # Debian's xmlsec1, which pysaml2 runs to sign and verify (the IdP and the website both).
+    "XMLSEC_BINARY": os.environ.get("SECUTIX_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
     # The website's own address (SAML service provider) and, if set, where the website fetches
     # the IdP's metadata (otherwise KEYS_DIR/idp_metadata.xml, written by generate_saml_keys).
     "WEBSITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
