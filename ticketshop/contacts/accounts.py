@@ -1,5 +1,5 @@
 """A contact's own account: registration and profile (L3), email confirmation and choosing a
-password from an emailed link (L2)."""
+password from an emailed link (S1)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email

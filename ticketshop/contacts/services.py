@@ -5,7 +5,7 @@ keep importing from `ticketshop.contacts.services`.
 - `rules`: small checks below the models (a valid link, names as people compare them);
 - `tokens`: signed links sent by email, finding a contact from a number and a token;
 - `links`: links between contacts, friends and family (F1, F4);
-- `accounts`: registration, profile, email confirmation, choosing a password (L2, L3).
+- `accounts`: registration, profile, email confirmation, choosing a password (S1, L3).
 Emails go through the one mail service, `ticketshop.organisation.mail`."""
 
 from ticketshop.contacts.accounts import (

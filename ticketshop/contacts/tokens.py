@@ -1,5 +1,5 @@
 """Signed links sent to contacts by email: confirm the address / choose a password, accept a
-link (F4, L2, L3). The one place that finds a contact from a number and a token."""
+link (F4, S1, L3). The one place that finds a contact from a number and a token."""
 
 from urllib.parse import urlencode
 

@@ -1,5 +1,5 @@
-"""The IdP's rules, called by its views: signing in with a password under the lockout (L2),
-and the forgotten-password link (L2)."""
+"""The IdP's rules, called by its views: signing in with a password under the lockout (S1),
+and the forgotten-password link (S1)."""
 
 from dataclasses import dataclass
 

@@ -68,7 +68,7 @@ def send_email_confirmation(contact, url):
 
 
 def send_password_reset(contact, url):
-    """L2: a contact who forgot their password chooses a new one (`url`)."""
+    """S1: a contact who forgot their password chooses a new one (`url`)."""
     return send_templated_mail(
         contact,
         "mail/password_reset_subject.txt",
