@@ -1,3 +1,4 @@
+# Over 400 lines: one small model per C1 concept, related by foreign keys; rules live in states.py.
 """The ticketshop's catalogue (C1): seasons, themes, venues and seats, products and prices."""
 
 from django.core.exceptions import ValidationError
