@@ -8,6 +8,7 @@ ticketshop's tables.
 """
 
 import os
+import shutil
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,8 @@ IDP_METADATA = "idp_metadata.xml"
 
 
 def xmlsec_binary():
-    return settings.SECUTIX["XMLSEC_BINARY"]
+    """SECUTIX["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
+    return settings.SECUTIX.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
 
 
 def keys_dir():

@@ -8,6 +8,7 @@ contact session (see session.py) and leaves Django's auth users to the website.
 """
 
 import hashlib
+import shutil
 from functools import lru_cache
 
 from django.conf import settings
@@ -26,7 +27,8 @@ _servers = {}
 
 
 def xmlsec_binary():
-    return settings.SECUTIX["XMLSEC_BINARY"]
+    """SECUTIX["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
+    return settings.SECUTIX.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
 
 
 def ticketshop_url():
