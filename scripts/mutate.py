@@ -9,6 +9,10 @@ database kept between runs so that a mutant does not pay for the migrations.
     scripts/mutate.sh                       every rule module
     scripts/mutate.sh ticketshop/api/redirects.py ...   only these
 
+    scripts/mutate.sh --survivors ticketshop/api/redirects.py
+        after new tests: runs the tests of the committed tree against the last session's
+        survivors only (minutes, not hours) and updates the figures
+
 Prints the kill ratio per module and writes var/mutate/report.md (every survivor with its diff).
 A line that must not be mutated (an equivalent mutant) carries `# pragma: no mutate`.
 """
@@ -129,6 +133,35 @@ def mutate(module):
     return summarise(module, session, time.monotonic() - started)
 
 
+def recheck_survivors(module):
+    """The last session's survivors, against the tests of the committed tree (a fresh copy)."""
+    from cosmic_ray.mutating import mutate_and_test
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome
+
+    session = OUT / f"{slug(module)}.sqlite"
+    if not session.exists():
+        sys.exit(f"{module}: no session to re-check; run without --survivors first")
+    os.environ.update(environment(module))
+    os.chdir(TREE)
+    command = test_command(MODULES[module])
+    started = time.monotonic()
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        survivors = [
+            item
+            for item, result in db.completed_work_items
+            if result.test_outcome == TestOutcome.SURVIVED
+        ]
+        print(f"==> {module}: {len(survivors)} survivors of the last session, tested again")
+        for item in survivors:
+            result = mutate_and_test(item.mutations, command, MUTANT_TIMEOUT_SECONDS)
+            spec = item.mutations[0]
+            print(f"    line {spec.start_pos[0]} {spec.operator_name}: {result.test_outcome}")
+            db.set_result(item.job_id, result)
+    os.chdir(PROJECT)
+    return summarise(module, session, time.monotonic() - started)
+
+
 def summarise(module, session, seconds):
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
@@ -189,11 +222,13 @@ def report(results):
     print(f"report: {OUT / 'report.md'}")
 
 
-def main(modules):
+def main(args):
+    survivors_only = "--survivors" in args
+    modules = [a for a in args if a != "--survivors"] or list(MODULES)
     OUT.mkdir(parents=True, exist_ok=True)
     fresh_tree()
-    results = [mutate(module) for module in (modules or list(MODULES))]
-    report(results)
+    run = recheck_survivors if survivors_only else mutate
+    report([run(module) for module in modules])
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ def point_of_sales_setting(settings):
         "https://evil.example?@www.thecube.example/",
         # control characters and surrounding spaces
         " https://evil.example/",
+        " https://www.thecube.example/fr/",  # an allowed host, but not as written
+        "https://www.thecube.example/fr/ ",
+        "/fr/ ",
         "https://www.thecube.example\t@evil.example/",
         "https://www.thecube.example/\r\nLocation: https://evil.example/",
         "/fr/\x00",
@@ -94,3 +97,17 @@ def test_allowed_return_urls_are_passed_on_unchanged(client, shop, url):
         assert response.status_code == 302, (param, url)
         query = parse_qs(urlsplit(response["Location"]).query)
         assert query[param] == [url]
+
+
+def test_a_host_listed_with_its_port_allows_that_port_only(client, shop):
+    """`localhost:8000` in the list allows http://localhost:8000/… and no other port of it."""
+    shop.pos.allowed_return_hosts = "www.thecube.example\nlocalhost:8000"
+    shop.pos.save()
+    allowed = client.get(R, {"callbackUrl": "http://localhost:8000/en/", "lang": "en"})
+    assert allowed.status_code == 302
+    assert parse_qs(urlsplit(allowed["Location"]).query)["callbackUrl"] == [
+        "http://localhost:8000/en/"
+    ]
+    for url in ("http://localhost:8001/en/", "http://localhost/en/", "http://localhost:80/"):
+        refused = client.get(R, {"callbackUrl": url, "lang": "en"})
+        assert refused.status_code == 400, url
