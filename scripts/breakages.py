@@ -107,6 +107,8 @@ def run(name, workdir):
     print(f"{name}: {'CAUGHT' if caught else 'NOT CAUGHT'} by {', '.join(tests)}")
     for line in failed:
         print(f"    FAILED {line}")
+    if not caught:
+        print(result.stdout[-2000:], result.stderr[-2000:])
     sys.stdout.flush()
     return bool(caught)
 
