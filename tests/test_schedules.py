@@ -83,7 +83,7 @@ for s in Schedule.objects.order_by("func"):
 """
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(900)  # migrates a database and runs a cluster: 190 s seen when loaded
 def test_a_real_cluster_picks_a_due_schedule_and_runs_it(tmp_path):
     env = {
         **os.environ,
