@@ -86,6 +86,10 @@ def test_open_redirect_tricks_are_refused(client, shop, url):
         "http://www.thecube.example/",
         "https://www.thecube.example/path?next=https://evil.example/",  # a query is just data
         "http://testserver/en/",
+        # a host listed without a port allows its ports (the demo lists 127.0.0.1 for the
+        # website at http://127.0.0.1:8000/)
+        "https://www.thecube.example:8443/fr/",
+        "http://testserver:8000/en/",
         "/en/account-done/",
         "/fr/?a=1#top",
     ],
