@@ -50,6 +50,7 @@ MODULES = {
     "ticketshop/api/redirects.py": [
         "tests/api/test_redirects.py",
         "tests/api/test_return_urls.py",
+        "tests/api/test_redirect_rules.py",
     ],
     "ticketshop/idp/saml.py": [
         "tests/accounts/test_sso.py",
