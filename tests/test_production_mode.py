@@ -49,6 +49,7 @@ def manage(env, *args):
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(900)  # migrates and serves in subprocesses: 280 s seen on a loaded machine
 def test_production_settings_on_postgresql_and_redis(tmp_path):
     postgres, redis = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_REDIS_URL")
     if not postgres or not redis:

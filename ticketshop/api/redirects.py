@@ -54,6 +54,10 @@ def safe_return_url(url, pos):
         raise Refused(_("A relative return URL must start with a single '/'."))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise Refused(_("A return URL must be an http or https address of the website."))
+    try:
+        parts.port  # noqa: B018 — "host:443.evil.example": not a port, not a URL to follow
+    except ValueError:
+        raise Refused(_("A return URL must be an http or https address of the website.")) from None
     hosts = allowed_hosts(pos)
     if parts.netloc.lower() in hosts or (parts.hostname or "").lower() in hosts:
         return url
