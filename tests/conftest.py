@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -15,19 +14,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _language_reset_after_each_test():
-    """Each test starts in the default language, whatever the one before activated.
-
-    Temporary guard for a real leak (issue 18): ticketshop/account/views.py
-    `use_requested_language` calls translation.activate() and never restores it, so a request
-    with ?lang=fr left French active in the thread and a later test (tests/ticketshop/
-    test_contact_rules.py) got French messages. The fix of the view is another branch's; once it
-    is merged this fixture can go (keeping it only hides leaks that the views must not have)."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
