@@ -6,28 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('organisation', '0002_pointofsales_linked_contacts_must_consent'),
+        ("catalogue", "0001_initial"),
+        ("organisation", "0002_pointofsales_linked_contacts_must_consent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VatCode',
+            name="VatCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[A-Z0-9_]+$', 'Use capital letters, digits and underscores only.')], verbose_name='code')),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='rate (%)')),
-                ('country', models.CharField(default='FR', max_length=2, verbose_name='country')),
-                ('families', models.CharField(blank=True, max_length=200, verbose_name='product families')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vat_codes', to='organisation.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9_]+$", "Use capital letters, digits and underscores only."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="rate (%)"),
+                ),
+                ("country", models.CharField(default="FR", max_length=2, verbose_name="country")),
+                (
+                    "families",
+                    models.CharField(blank=True, max_length=200, verbose_name="product families"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vat_codes",
+                        to="organisation.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'VAT code',
-                'verbose_name_plural': 'VAT codes',
-                'ordering': ['organisation', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'code'), name='vat_code_unique')],
+                "verbose_name": "VAT code",
+                "verbose_name_plural": "VAT codes",
+                "ordering": ["organisation", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "code"), name="vat_code_unique")
+                ],
             },
         ),
     ]
