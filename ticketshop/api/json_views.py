@@ -500,14 +500,14 @@ def public_availability_view(request):
             raise BadRequest(_("Give products=… and/or performances=… (ids separated by commas)."))
         entry = _public_entry(products, performances)
         if entry is None:
-            return error(503, _("No point of sales is configured."), "unavailable")
+            return error(503, _("No point of sales is configured."), "error.technical")
         hosts = set(entry["hosts"])
         response = HttpResponse(entry["json"], content_type="application/json")
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     except TooManyIds as exc:
-        response = error(400, exc, "too_many_ids")
+        response = error(400, exc, "error.ids.tooMany")
     except (BadRequest, InvalidIds) as exc:
-        response = error(400, exc, "bad_request")
+        response = error(400, exc, "error.request.invalid")
     if hosts is None:
         hosts = allowed_hosts(public_point_of_sales())
     origin = cors_origin(request, hosts)
