@@ -5,6 +5,7 @@ and over SOAP through zeep."""
 import datetime as dt
 import json
 
+import jsonschema
 import pytest
 from zeep.helpers import serialize_object
 
@@ -111,10 +112,15 @@ def test_every_method_over_json_matches_the_documented_schema(client, shop):
         {"operator": USERNAME, "partner": "any-integrator", "secret": SECRET},
         content_type="application/json",
     ).json()["token"]
+    openapi = client.get("/api/1/openapi.json").json()["paths"]
     for service, method, params in calls(shop):
         data = json_call(client, token, service, method, params)
         check(method, data)
         assert isinstance(data["requestId"], int)
+        # the OpenAPI document describes exactly this answer (no field it does not name)
+        path = "/" + paths.JSON_SERVICE.format(service=service, method=method)
+        response = openapi[path]["post"]["responses"]["200"]
+        jsonschema.validate(plain(data), response["content"]["application/json"]["schema"])
     catalogue = json_call(client, token, "catalogService", "getCatalogDetailed", {})
     [season] = catalogue["catalogData"]["seasons"]
     concert = next(p for p in season["products"] if p["code"] == "CONCERT")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ticketshop.api import paths, soap
+from ticketshop.api.catalogue_export import FAMILY_TYPES
 from ticketshop.api.json_views import SERVICES
 from ticketshop.sales.availability import MAX_IDS
 
@@ -32,6 +33,24 @@ SOAP_EXAMPLES = {
     '{"seasonIds": [1]}, granularity="COMPLETE", minIndex=0, nbMaxResults=50)',
     "listTicketsByCriteria": 'service.listTicketsByCriteria(ticketFilterCriteria={"productId": '
     '1}, paginationParameter={"startPosition": 0, "maxResult": 100})',
+}
+
+CONVENTIONS = {
+    "vocabulary": "SecuTix v1_33: names, nesting and types of SecuTix's own web services.",
+    "answer": "Every answer carries statusCode (success, in_progress, or error.…), statusDetail "
+    "and an Integer requestId. A large catalogue answers in_progress with requestId and "
+    "requestState: call again with that requestId. Amounts are integer thousandths of the "
+    "currency unit, durations seconds, dates ISO 8601 with an offset, texts "
+    "{translations: [{locale, value}]}.",
+    "signIn": "Operators are named <INSTITUTION>_<NAME> (CUBE_WEBSITE). JSON: an HS256 JWT "
+    "(sub institution, aud operator, iss partner, exp), from /tnai/backend-apis/v1/auth or "
+    "signed by the client with its secret. SOAP: WS-Security UsernameToken (PasswordText).",
+    "familyTypes": [
+        {"family": family, "productFamilyType": family_type}
+        for family, family_type in FAMILY_TYPES.items()
+    ],
+    "notServed": "Other SecuTix services (contacts, basket and orders, booking, payment…) and "
+    "the other methods of these four services are not served.",
 }
 
 REDIRECTS = [
@@ -192,7 +211,13 @@ def describe(request):
             ],
         }
     )
-    return {"title": "Ticketshop web APIs", "version": "1", "maxIds": MAX_IDS, "groups": groups}
+    return {
+        "title": "Ticketshop web APIs",
+        "version": "1",
+        "maxIds": MAX_IDS,
+        "conventions": CONVENTIONS,
+        "groups": groups,
+    }
 
 
 @require_GET
@@ -235,6 +260,7 @@ def openapi_view(request):
             }
         },
     }
+    schemas = soap.answer_schemas()
     for service, methods in SERVICES.items():
         for name, (_handler, params, example, description) in methods.items():
             doc_paths["/" + paths.JSON_SERVICE.format(service=service, method=name)] = {
@@ -246,7 +272,7 @@ def openapi_view(request):
                         "200": {
                             "description": "statusCode success (or in_progress), statusDetail, "
                             "requestId, and: " + description,
-                            "content": {"application/json": {"schema": WRAPPER}},
+                            "content": {"application/json": {"schema": schemas.get(name, WRAPPER)}},
                         },
                         "400": {"description": "statusCode error.…: bad JSON or parameters"},
                         "401": {"description": "statusCode error.authentication"},

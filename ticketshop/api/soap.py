@@ -619,3 +619,43 @@ def _describe(service):
 def describe():
     """{"catalog": [...], "availability": [...], …}: the SOAP methods and their parameters."""
     return {key: _describe(service) for key, service in SERVICES.items()}
+
+
+# --- JSON Schemas of the answers, from the same types (for the OpenAPI document) ---------------
+
+_SCHEMA_TYPES = ((Boolean, {"type": "boolean"}), (Integer, {"type": "integer"}))
+
+
+def _schema(cls, seen=()):
+    cls = getattr(cls, "__orig__", None) or cls
+    if issubclass(cls, DateTime):
+        return {"type": "string", "format": "date-time"}
+    if issubclass(cls, Unicode):
+        return {"type": "string"}
+    for spyne_type, schema in _SCHEMA_TYPES:  # Long is an Integer
+        if issubclass(cls, spyne_type):
+            return dict(schema)
+    if not issubclass(cls, ComplexModel) or cls in seen:
+        return {}
+    properties = {}
+    for key, field_type in cls.get_flat_type_info(cls).items():
+        schema = _schema(field_type, (*seen, cls))
+        if field_type.Attributes.max_occurs not in (1, "1"):
+            schema = {"type": "array", "items": schema}
+        properties[key] = schema
+    return {
+        "type": "object",
+        "title": cls.get_type_name(),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def answer_schemas():
+    """{method: JSON Schema of its answer}: the JSON answers have the SOAP results' shapes."""
+    schemas = {}
+    for service in SERVICES.values():
+        for name, descriptor in service.public_methods.items():
+            [result] = descriptor.out_message._type_info.values()
+            schemas[name] = _schema(result)
+    return schemas
