@@ -99,12 +99,3 @@ def catalogue_detailed(sleep=time.sleep):
         logger.info("Catalogue request %s in progress, asking again", request_id)
         sleep(float(conf.get("IMPORT_IN_PROGRESS_WAIT_SECONDS")))
     raise TicketshopError("the catalogue was still in progress after every retry")
-
-
-def product_availability(product_ids, timeout=None):
-    """{product id: {"indicator": 1|2|3, "remaining": int|None}} in one call (C3)."""
-    if not product_ids:
-        return {}
-    service = _service(conf.AVAILABILITY_SERVICE, timeout=timeout)
-    data = _call(service, "getProductAvailability", productIds=list(product_ids))
-    return {int(item["productId"]): item for item in data.get("availabilities") or []}
