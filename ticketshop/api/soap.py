@@ -392,8 +392,7 @@ class CatalogService(SecutixService):
 
     @_rpc(LastSetupUpdateResult)
     def getLastSetupUpdate(ctx):  # noqa: N802
-        value = services.catalogue_export.last_setup_update(pos_of(ctx))
-        return services.wrap({"lastSetupUpdate": value})
+        return services.wrap(services.last_setup_update(pos_of(ctx)))
 
     @_rpc(POSConfigResult)
     def getPOSConfig(ctx):  # noqa: N802
