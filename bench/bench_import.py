@@ -68,7 +68,7 @@ def generate_catalogue():
     org = Organisation.objects.create(code="CUBE", name="The CUBE")
     channel = SalesChannel.objects.create(organisation=org, code="WEB", name="Web")
     pos = PointOfSales.objects.create(channel=channel, code="TICKETSHOP", name="Ticketshop")
-    account = ApiAccount(username="website", point_of_sales=pos)
+    account = ApiAccount(username="CUBE_WEBSITE", point_of_sales=pos)
     account.set_secret("website-demo-key")
     account.save()
     season = cat.Season.objects.create(

@@ -4,14 +4,12 @@ read-only availability endpoint for browsers. Views stay thin: ticketshop.api.se
 
 import hashlib
 import json
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -34,8 +32,9 @@ class BadRequest(Exception):
     pass
 
 
-def error(status, message, code):
-    return JsonResponse({"error": code, "message": str(message)}, status=status)
+def error(status, message, code, request_id=None):
+    """Every refusal in SecuTix's shape: statusCode (error.…), statusDetail, requestId."""
+    return JsonResponse(services.wrap({}, request_id, code, str(message)), status=status)
 
 
 def keep_404(request, response):
@@ -75,11 +74,31 @@ def _ids(data, name, required=True):
     return value
 
 
-def _text(data, name):
+def _int(data, name, required=False):
     value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise BadRequest(_("%(name)s must be a string.") % {"name": name})
-    return value or None
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(_("%(name)s must be a whole number.") % {"name": name})
+    return value
+
+
+def _object(data, name):
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadRequest(_("%(name)s must be an object.") % {"name": name})
+    return value
+
+
+def _strings(data, name):
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+        raise BadRequest(_("%(name)s must be a list of strings.") % {"name": name})
+    return value
 
 
 def _bool(data, name):
@@ -89,114 +108,229 @@ def _bool(data, name):
     return value
 
 
-def _datetime(data, name):
+def _date(data, name, required=True):
     value = data.get(name)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(
-            _("%(name)s must be an ISO 8601 date and time, e.g. 2026-10-01T20:00:00+02:00.")
-            % {"name": name}
-        ) from exc
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    if value is None and not required:
+        return None
+    return services.parse_date(value, name)
+
+
+def _request_id(data):
+    return services.check_request_id(data.get("requestId"))
 
 
 # --- methods: name -> (handler(point_of_sales, body), documented parameters, example body) ---
 
-CATALOGUE_PARAMS = {
-    "requestId": "string, optional: echoed back",
-    "seasonCode": "string, optional: only this season",
-    "productCode": "string, optional: only this product",
-    "language": "ISO 639-1, optional (fr, en, de, es): names and URLs in this language",
-}
+POS_ID = "int, the caller's point of sales id (getPOSConfig's posId)"
+SEASON_ID = "int, optional: a season id (listSeasons)"
+PAGING = "int, optional"
 
 
-def _catalogue_answer(pos, data):
-    return {
-        "requestId": _text(data, "requestId"),
-        "statusCode": services.SUCCESS,
-        "statusDetail": "",
-        "catalogData": services.catalogue(
-            pos, _text(data, "language"), _text(data, "seasonCode"), _text(data, "productCode")
-        ),
-    }
+def _catalogue(pos, data):
+    return services.catalogue(pos, _request_id(data))
 
 
-def _catalogue_xml_answer(pos, data):
-    return {
-        "requestId": _text(data, "requestId"),
-        "statusCode": services.SUCCESS,
-        "statusDetail": "",
-        "catalogData": services.catalogue_summary(
-            pos, _text(data, "language"), _text(data, "seasonCode"), _text(data, "productCode")
-        ),
-    }
+def _answer(function):
+    """A handler answering function(pos, data)'s fields in the common wrapper."""
+    return lambda pos, data: services.wrap(function(pos, data), _request_id(data))
+
+
+def _search_products(pos, data):
+    criteria = _object(data, "searchProductsCriteria")
+    return services.search_products(
+        pos,
+        _ids(criteria, "seasonIds", required=False),
+        _strings(criteria, "productFamilyTypes"),
+        _int(data, "minIndex"),
+        _int(data, "nbMaxResults"),
+    )
+
+
+def _list_tickets(pos, data):
+    criteria = _object(data, "ticketFilterCriteria")
+    paging = _object(data, "paginationParameter")
+    return services.list_tickets(
+        pos,
+        _int(criteria, "productId"),
+        _date(criteria, "startDate", required=False),
+        _date(criteria, "endDate", required=False),
+        _int(paging, "startPosition"),
+        _int(paging, "maxResult"),
+    )
 
 
 SERVICES = {
     "catalogService": {
-        "getCatalog": (
-            _catalogue_xml_answer,
-            CATALOGUE_PARAMS,
-            {"requestId": "r1", "language": "en"},
-            "The catalogue as an XML string in catalogData.",
-        ),
         "getCatalogDetailed": (
-            _catalogue_answer,
-            CATALOGUE_PARAMS,
-            {"requestId": "r1", "seasonCode": "S2026", "language": "fr"},
-            "The catalogue as typed objects: seasons, products, performances, prices "
-            "(integer thousandths), audiences, sales periods, cross-selling, showcase.",
+            _catalogue,
+            {
+                "requestId": "int, optional: the one an in_progress answer gave",
+                "scope": "string, optional (EXTENDED)",
+            },
+            {"scope": "EXTENDED"},
+            "catalogData.seasons[]: audienceCategories, priceLevels and products with "
+            "event.performances (duration in seconds), seatCategories and prices "
+            "{seatCatId, audSubCatId, priceLevelId, amount in thousandths}. A large catalogue "
+            "answers statusCode in_progress with a requestId: ask again with it.",
+        ),
+        "getCatalog": (
+            _catalogue,
+            {"requestId": "int, optional"},
+            {},
+            "The same catalogData as getCatalogDetailed.",
         ),
         "getLastSetupUpdate": (
-            lambda pos, data: {"statusCode": services.SUCCESS, **services.last_setup_update(pos)},
+            _answer(lambda pos, data: services.last_setup_update(pos)),
             {},
             {},
-            "When the catalogue last changed.",
+            "lastSetupUpdate: when the catalogue last changed.",
         ),
         "getPOSConfig": (
-            lambda pos, data: {"statusCode": services.SUCCESS, **services.pos_config(pos)},
+            _answer(lambda pos, data: services.pos_config(pos)),
             {},
             {},
-            "The caller's point of sales: id, currency, time zone, languages, external URLs.",
+            "posConfigData {posId, currencyCode, organizationTimeZone, …}.",
         ),
         "isCatalogServiceAlive": (
-            lambda pos, data: {"alive": True},
+            _answer(lambda pos, data: {}),
             {},
             {},
-            "true when the service answers.",
+            "statusCode success when the service answers.",
         ),
     },
     "availabilityService": {
         "getProductAvailability": (
-            lambda pos, data: services.product_availabilities(pos, _ids(data, "productIds")),
+            _answer(
+                lambda pos, data: services.product_availabilities(pos, _ids(data, "productIds"))
+            ),
             {"productIds": f"list of product ids (1 to {MAX_IDS})"},
             {"productIds": [1, 2]},
-            "Indicator 1 green / 2 orange / 3 red and remaining places per product.",
+            "availabilities[] {productId, indicator 1 green / 2 orange / 3 red, remaining}.",
         ),
         "getPerformanceAvailability": (
-            lambda pos, data: services.performance_availabilities(
-                pos, _ids(data, "performanceIds"), _bool(data, "bySeatCategory")
+            _answer(
+                lambda pos, data: services.performance_availabilities(
+                    pos, _ids(data, "performanceIds"), _bool(data, "bySeatCategory")
+                )
             ),
             {
                 "performanceIds": f"list of performance ids (1 to {MAX_IDS})",
                 "bySeatCategory": "boolean, optional: also per seat category",
             },
             {"performanceIds": [1, 2], "bySeatCategory": True},
-            "Indicator and remaining places per performance (and seat category).",
+            "availabilities[] {performanceId, indicator, remaining, seatCategories[]}.",
+        ),
+        "getEventAvailability": (
+            _answer(
+                lambda pos, data: services.event_availability(
+                    pos, _int(data, "pointOfSalesId"), _ids(data, "productIds")
+                )
+            ),
+            {"pointOfSalesId": POS_ID, "productIds": f"list of product ids (1 to {MAX_IDS})"},
+            {"pointOfSalesId": 1, "productIds": [1]},
+            "eventAvailabilities[] {productId, indicator, remaining, "
+            "performanceAvailabilities[] by seat category}.",
+        ),
+        "getSeatsAvailability": (
+            _answer(
+                lambda pos, data: services.seats_availability(
+                    pos, _int(data, "pointOfSalesId"), _int(data, "performanceId", True)
+                )
+            ),
+            {"pointOfSalesId": POS_ID, "performanceId": "int"},
+            {"pointOfSalesId": 1, "performanceId": 1},
+            "performanceId, seatCategories[] {seatCategoryId, freeSeatCount, freeSeats[]}.",
+        ),
+        "getAvailableThemeAndLanguage": (
+            _answer(
+                lambda pos, data: services.available_theme_and_language(
+                    pos, _int(data, "pointOfSalesId")
+                )
+            ),
+            {"pointOfSalesId": POS_ID + ", optional"},
+            {},
+            "themes[] of the products on sale, and languages[].",
         ),
         "getUpdatedAvailabilities": (
-            lambda pos, data: services.updated_availabilities(
-                pos, _datetime(data, "referenceDate"), _ids(data, "productIds", required=False)
+            _answer(
+                lambda pos, data: services.updated_availabilities(
+                    pos,
+                    _int(data, "pointOfSalesId"),
+                    _date(data, "referenceDate"),
+                    _ids(data, "productIds", required=False),
+                )
             ),
             {
-                "referenceDate": "ISO 8601 date and time",
+                "pointOfSalesId": POS_ID,
                 "productIds": "list of product ids, optional: only among these",
+                "referenceDate": "ISO 8601 date and time",
             },
-            {"referenceDate": "2026-10-01T00:00:00+02:00"},
-            "The availability of the products that changed since referenceDate.",
+            {"pointOfSalesId": 1, "productIds": [1, 2], "referenceDate": "2026-10-01T00:00:00Z"},
+            "availabilityUpdateData[] {productId, lastUpdate}: what changed since referenceDate.",
+        ),
+    },
+    "setupService": {
+        "listSeasons": (
+            _answer(lambda pos, data: services.list_seasons(pos)),
+            {},
+            {},
+            "seasons[] {id, code, state, start, end, externalName}.",
+        ),
+        "searchProductsByCriteria": (
+            _answer(_search_products),
+            {
+                "searchProductsCriteria": "{seasonIds: [int], productFamilyTypes: [string]}",
+                "granularity": "string, optional (COMPLETE)",
+                "minIndex": PAGING + ", first product (from 0)",
+                "nbMaxResults": PAGING + f", page size (1 to {services.MAX_PAGE}, default 100)",
+            },
+            {
+                "searchProductsCriteria": {
+                    "seasonIds": [1],
+                    "productFamilyTypes": ["SINGLE_ENTRY"],
+                },
+                "granularity": "COMPLETE",
+                "minIndex": 0,
+                "nbMaxResults": 50,
+            },
+            "products[] as in the catalogue; page until a page holds fewer than nbMaxResults.",
+        ),
+        "listVatCodes": (
+            _answer(lambda pos, data: services.list_vat_codes(pos)),
+            {},
+            {},
+            "vatCodes[] {id, code, currentRate (hundredths of a percent), country}.",
+        ),
+        "listAudienceSubCategories": (
+            _answer(
+                lambda pos, data: services.list_audience_sub_categories(pos, _int(data, "seasonId"))
+            ),
+            {"seasonId": SEASON_ID},
+            {"seasonId": 1},
+            "audienceSubCategories[] {id, code, externalName, audienceCategoryKind, …}.",
+        ),
+        "listPriceLevels": (
+            _answer(lambda pos, data: services.list_price_levels(pos, _int(data, "seasonId"))),
+            {"seasonId": SEASON_ID},
+            {"seasonId": 1},
+            "priceLevels[] {id, code, mainCategory}.",
+        ),
+    },
+    "externalOrderHistoryService": {
+        "listTicketsByCriteria": (
+            _answer(_list_tickets),
+            {
+                "ticketFilterCriteria": "{productId: int, startDate, endDate: ISO 8601}, "
+                "sale dates",
+                "paginationParameter": "{startPosition: int from 0, maxResult: int}",
+            },
+            {
+                "ticketFilterCriteria": {"productId": 1},
+                "paginationParameter": {"startPosition": 0, "maxResult": 100},
+            },
+            "truncated (more tickets after this page), ticketSummaries[] {ticketId, "
+            "ticketState, performanceId, seatCategoryId, audienceSubCategoryId, priceLevelId, "
+            "price in thousandths}.",
         ),
     },
 }
@@ -211,7 +345,7 @@ def _bearer_account(request):
 
 
 def _unauthorized(exc):
-    response = error(401, exc, "unauthorized")
+    response = error(401, exc, "error.authentication")
     response["WWW-Authenticate"] = 'Bearer realm="ticketshop"'
     return response
 
@@ -219,7 +353,7 @@ def _unauthorized(exc):
 @csrf_exempt
 @require_POST
 def auth_view(request):
-    """POST {operator, partner, secret} -> {token, expiresIn}."""
+    """POST {operator, partner, secret} -> {token} (an HS256 JWT), with expiresIn."""
     try:
         data = _body(request)
         operator, partner, secret = (data.get(k) for k in ("operator", "partner", "secret"))
@@ -227,27 +361,31 @@ def auth_view(request):
             raise BadRequest(_("partner must be a string."))
         account = authenticate(operator, secret, partner=partner)
     except BadRequest as exc:
-        return error(400, exc, "bad_request")
+        return error(400, exc, "error.request.invalid")
     except AuthenticationFailed as exc:
         return _unauthorized(exc)
-    return JsonResponse({"token": issue_token(account), "expiresIn": token_lifetime()})
+    if not account.jwt_key():
+        return error(500, _("Set this account's secret again to sign tokens."), "error.technical")
+    token = issue_token(account, partner or None)
+    return JsonResponse({"token": token, "expiresIn": token_lifetime()})
 
 
 @csrf_exempt
 def service_view(request, service, method):
-    methods = SERVICES[service]
-    if method not in methods:
+    methods = SERVICES.get(service)
+    if methods is None or method not in methods:
+        known = ", ".join(f"{s}.{m}" for s, ms in SERVICES.items() for m in ms)
         return keep_404(
             request,
             error(
                 404,
-                _("Unknown method %(method)s. Known: %(known)s.")
-                % {"method": method, "known": ", ".join(methods)},
-                "unknown_method",
+                _("Unknown method %(service)s.%(method)s. Served: %(known)s.")
+                % {"service": service, "method": method, "known": known},
+                "error.method.unknown",
             ),
         )
     if request.method != "POST":
-        response = error(405, _("Use POST with a JSON body."), "method_not_allowed")
+        response = error(405, _("Use POST with a JSON body."), "error.request.method")
         response["Allow"] = "POST"
         return response
     try:
@@ -258,9 +396,24 @@ def service_view(request, service, method):
     try:
         return JsonResponse(handler(account.point_of_sales, _body(request)))
     except TooManyIds as exc:
-        return error(400, exc, "too_many_ids")
+        return error(400, exc, "error.ids.tooMany")
     except (BadRequest, InvalidIds) as exc:
-        return error(400, exc, "bad_request")
+        return error(400, exc, "error.request.invalid")
+    except services.ApiError as exc:
+        return error(exc.http_status, exc, exc.code)
+
+
+@csrf_exempt
+def unknown_view(request, rest=""):
+    """Any other path under the JSON services: a JSON error, never a redirect or a page."""
+    return keep_404(
+        request,
+        error(
+            404,
+            _("Unknown service or method: %(path)s.") % {"path": request.path},
+            "error.method.unknown",
+        ),
+    )
 
 
 # --- the public endpoint for browsers -----------------------------------------------------------
@@ -326,12 +479,7 @@ def _public_entry(products, performances):
         pos = public_point_of_sales()
         if pos is None:
             return None
-        answer = {
-            "products": services.product_availabilities(pos, products) if products else None,
-            "performances": services.performance_availabilities(pos, performances)
-            if performances
-            else None,
-        }
+        answer = services.public_availabilities(pos, products, performances)
         entry = {
             "hosts": sorted(allowed_hosts(pos)),
             "json": json.dumps(answer, cls=DjangoJSONEncoder).encode(),
@@ -352,14 +500,14 @@ def public_availability_view(request):
             raise BadRequest(_("Give products=… and/or performances=… (ids separated by commas)."))
         entry = _public_entry(products, performances)
         if entry is None:
-            return error(503, _("No point of sales is configured."), "unavailable")
+            return error(503, _("No point of sales is configured."), "error.technical")
         hosts = set(entry["hosts"])
         response = HttpResponse(entry["json"], content_type="application/json")
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     except TooManyIds as exc:
-        response = error(400, exc, "too_many_ids")
+        response = error(400, exc, "error.ids.tooMany")
     except (BadRequest, InvalidIds) as exc:
-        response = error(400, exc, "bad_request")
+        response = error(400, exc, "error.request.invalid")
     if hosts is None:
         hosts = allowed_hosts(public_point_of_sales())
     origin = cors_origin(request, hosts)

@@ -27,7 +27,6 @@ TARGETS = {
     "activate": "/account/activate/",
     "cart": "/shop/{lang}/cart/",
 }
-ON_SALE = (State.RUNNING,)
 SHOW_FLAGS = ("showAddress", "showCriteria", "showAuthorization")
 TRUE_VALUES, FALSE_VALUES = {"true", "1"}, {"false", "0"}
 

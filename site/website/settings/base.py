@@ -154,7 +154,7 @@ SECUTIX = {
     "CHANNEL_CODE": os.environ.get("SECUTIX_CHANNEL_CODE", "WEB"),
     "POINT_OF_SALES_CODE": os.environ.get("SECUTIX_POINT_OF_SALES_CODE", "TICKETSHOP"),
     "API_BASE_URL": os.environ.get("SECUTIX_API_BASE_URL", "http://127.0.0.1:8000"),
-    "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "website"),
+    "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "CUBE_WEBSITE"),
     "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
     "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
     "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),
