@@ -11,6 +11,7 @@ AVAILABILITY = {
     "not_yet": "https://schema.org/PreOrder",
     "ended": "https://schema.org/Discontinued",
     "unavailable": "https://schema.org/Discontinued",
+    "cancelled": "https://schema.org/Discontinued",
 }
 
 
