@@ -19,7 +19,7 @@ THEME_HUES = {"THEATRE": 0.98, "MUSIC": 0.6, "DANCE": 0.8, "EXHIBITION": 0.1}
 
 
 def _collection():
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     found = root.get_children().filter(name=COLLECTION).first()
     return found or root.add_child(name=COLLECTION)
 
