@@ -1,5 +1,6 @@
 """The website's event pages: the imported product plus what editors add (C4, C6)."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -7,7 +8,7 @@ from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -15,6 +16,7 @@ from wagtail.search import index
 
 from events import calendar
 from events.blocks import EventBodyBlock, GalleryBlock
+from events.panels import ImportedFactsPanel
 from events.structured_data import json_ld_script, performance_json_ld
 from secutix_integration import conf
 from secutix_integration.availability import get_availabilities
@@ -22,7 +24,7 @@ from secutix_integration.pages import AbstractEventPage, get_event_page_model
 
 __all__ = ["EventIndexPage", "EventPage", "GalleryBlock"]
 
-EVENTS_PER_PAGE = 12
+EVENTS_PER_PAGE = 12  # settings.EVENTS_PER_PAGE overrides it
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -82,7 +84,8 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, theme=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.events(request, theme=theme and theme["code"]), EVENTS_PER_PAGE)
+        per_page = getattr(settings, "EVENTS_PER_PAGE", None) or EVENTS_PER_PAGE
+        paginator = Paginator(self.events(request, theme=theme and theme["code"]), per_page)
         page_of_events = paginator.get_page(request.GET.get("page"))
         events = list(page_of_events.object_list)
         availability = get_availabilities(products=[e.ticketshop_id for e in events])
@@ -148,7 +151,33 @@ class EventPage(RoutablePageMixin, AbstractEventPage):
         FieldPanel("teaser_image"),
         FieldPanel("body"),
         FieldPanel("related_pages"),
-        *AbstractEventPage.imported_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel(name, read_only=True)
+                for name in (
+                    "product_code",
+                    "family",
+                    "state",
+                    "season_name",
+                    "imported_description",
+                    "venue_names",
+                    "first_performance",
+                    "last_performance",
+                    "price_min",
+                    "price_max",
+                    "currency",
+                    "sales_start",
+                    "sales_end",
+                )
+            ]
+            + [
+                ImportedFactsPanel(template="events/admin/themes_panel.html", heading=_("Themes")),
+                ImportedFactsPanel(
+                    template="events/admin/performances_panel.html", heading=_("Performances")
+                ),
+            ],
+            heading=_("From the ticketshop (imported daily, read-only)"),
+        ),
     ]
     search_fields = AbstractEventPage.search_fields + [index.SearchField("body")]
     parent_page_types = ["events.EventIndexPage"]

@@ -390,3 +390,17 @@ def test_unknown_ids_in_the_account_area_are_real_404s(client, site):
     assert ContactLink.objects.filter(pk=theirs.pk).exists()
     # an address without language that is not a page still goes to the visitor's language
     assert client.get("/events/").status_code == 302
+
+
+# --- editors ---------------------------------------------------------------------------------
+
+
+def test_editors_read_performances_as_a_table_and_themes_as_names(client, site, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "e@example.com", "Ed-pw-2026")
+    client.force_login(editor)
+    html = get(client, f"/admin/pages/{site['hamlet'].pk}/edit/")
+    table = html.split('<table class="listing">')[1].split("</table>")[0]
+    assert table.count("<tr>") == 4  # the head and three performances
+    assert "Category 1: 30.00–45.50 EUR" in table and "CANCELED" in table
+    assert "<strong>Theatre</strong>" in html
+    assert "seatCategories" not in html and ",THEATRE," not in html
