@@ -387,6 +387,8 @@ def test_unknown_ids_in_the_account_area_are_real_404s(client, site):
         assert response.status_code == 404, (url, response.get("Location"))
         assert 'class="site-header"' in response.content.decode()
     assert client.get("/account/orders/999999/").status_code == 404
+    # the shop's language is in its address: the switch leads to the same shop page
+    assert switch_links(get(client, "/shop/fr/cart/"))["de"] == "/shop/de/cart/"
     assert ContactLink.objects.filter(pk=theirs.pk).exists()
     # an address without language that is not a page still goes to the visitor's language
     assert client.get("/events/").status_code == 302
