@@ -109,8 +109,9 @@ def test_a_french_visitor_from_home_to_account(ticketshop, browser, keys_dir, si
         page.wait_for_selector(".account-menu")
         check(page, size, f"{name}-fr")
 
-    page.goto(f"{url}/")
-    page.wait_for_url(f"{url}/fr/")  # where signing out lands: still French
+    page.click(".account-menu a[href='/idp/logout/']")  # sign out
+    page.wait_for_url(f"{url}/fr/")  # lands on the home page, still in French
+    assert page.get_attribute("html", "lang") == "fr"
 
 
 def test_english_pages_at_desktop_size(ticketshop, browser):  # noqa: F811
