@@ -54,6 +54,11 @@ def page_not_found(request, exception=None):
     return HttpResponseNotFound(_render(request, 404))
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token (or an expired one): the 403 page, not Django's."""
+    return permission_denied(request)
+
+
 def server_error(request):
     return HttpResponseServerError(_render(request, 500))
 

@@ -350,6 +350,19 @@ def test_404_is_the_sites_page_in_the_visitors_language(client, site, language, 
     assert 'class="main-nav"' in html
 
 
+def test_403_and_400_are_the_sites_pages(site):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["django_language"] = "fr"
+    response = strict.post("/idp/login/", {"email": "x@example.com", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403 and "Accès refusé" in html
+    assert 'class="site-header"' in html and "CSRF" not in html
+    response = Client().get("/de/", HTTP_HOST="bad host!")
+    assert response.status_code == 400 and "Ungültige Anfrage" in response.content.decode()
+
+
 def test_dev_settings_show_the_debug_page_only_when_asked(monkeypatch):
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     dev = importlib.reload(importlib.import_module("website.settings.dev"))

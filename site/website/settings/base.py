@@ -78,6 +78,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "website.urls"
+CSRF_FAILURE_VIEW = "website.views.csrf_failure"  # the site's 403 page, in its language
 WSGI_APPLICATION = "website.wsgi.application"
 
 TEMPLATES = [
