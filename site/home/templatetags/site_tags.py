@@ -24,6 +24,16 @@ def language_urls(request, page=None):
     A Wagtail page links to its translation (its home if not translated yet); a view with a
     `lang` argument (the shop) is reversed in the other language; a view in an i18n pattern is
     translated; any other page (account, IdP) is asked again with `?lang=`."""
+    known = getattr(request, "_language_urls", None)
+    if known is not None and known[0] is page:  # the switch and the head ask the same
+        return known[1]
+    urls = _language_urls(request, page)
+    if request is not None:
+        request._language_urls = (page, urls)
+    return urls
+
+
+def _language_urls(request, page):
     urls = {}
     translations = {}
     if isinstance(page, Page):
