@@ -36,7 +36,7 @@ for _ in range(120):
 PY
 
 echo "==> Importing the catalogue into the website (SOAP)"
-$PY manage.py import_catalogue || echo "The import failed: see above. The site runs anyway."
+$PY manage.py import_catalogue && $PY manage.py demo_images || echo "The import failed: see above. The site runs anyway."
 
 cat <<TXT
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_q",
     "djangosaml2",
 ]
@@ -64,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, plus: the visitor's language kept in a cookie everywhere, and
+    # a view's own 404 kept as a 404 (not redirected to Wagtail's catch-all).
+    "website.middleware.VisitorLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "website.urls"
+CSRF_FAILURE_VIEW = "website.views.csrf_failure"  # the site's 403 page, in its language
 WSGI_APPLICATION = "website.wsgi.application"
 
 TEMPLATES = [
@@ -133,6 +137,8 @@ USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
+# The embedded default serves static files and media itself, with or without DEBUG.
+SERVE_STATIC_FILES = False
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
