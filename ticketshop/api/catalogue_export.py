@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the whole v1_33 catalogue vocabulary (seasons, audiences, price levels, products, performances) in one mapping table and its builders.
 """The catalogue as a point of sales sees it (C2), in SecuTix's v1_33 vocabulary, as plain
 Python data shared by SOAP and JSON (catalogService and setupService).
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ticketshop.api import paths, soap
 from ticketshop.api.catalogue_export import FAMILY_TYPES
-from ticketshop.api.json_views import SERVICES
+from ticketshop.api.methods import SERVICES
 from ticketshop.sales.availability import MAX_IDS
 
 SOAP_DESCRIPTIONS = {

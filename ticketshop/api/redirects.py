@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ticketshop.api.json_views import allowed_hosts, keep_404, public_point_of_sales
+from ticketshop.api.http import allowed_hosts, keep_404
 from ticketshop.catalogue.models import Performance, Product, State
 from ticketshop.multilingual import normalise_language
+from ticketshop.organisation.points_of_sale import current_point_of_sales
 from ticketshop.sales.availability import MAX_ID
 
 TARGETS = {
@@ -87,7 +88,7 @@ def in_language(view):
     @wraps(view)
     @require_GET
     def wrapper(request):
-        pos = public_point_of_sales()
+        pos = current_point_of_sales()
         lang = _language(request, pos)
         with translation.override(lang):
             return view(request, pos, lang)

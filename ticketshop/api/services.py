@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one section per SecuTix service (catalog, availability, setup, order history), all sharing the wrapper above them.
 """The answers of SecuTix's services (v1_33) as plain data shared by SOAP, JSON and the public
 endpoint. Each function takes the caller's point of sales (from its credentials, never from a
 parameter: a `pointOfSalesId` given must be that one) and returns the answer's fields; `wrap`
