@@ -103,7 +103,13 @@ def build_venue(seat_count, sold_count, rows_of=25):
 def run_buyers(pos, performance, category, tariff, buyers, places_each=1, workers=None):
     from django.db import connection
 
-    from ticketshop.sales.services import NotEnoughPlaces, confirm_order, hold_places, new_cart
+    from ticketshop.sales.services import (
+        NotEnoughPlaces,
+        confirm_order,
+        hold_places,
+        new_cart,
+        start_payment,
+    )
 
     results = []
     lock = threading.Lock()
@@ -121,7 +127,8 @@ def run_buyers(pos, performance, category, tariff, buyers, places_each=1, worker
                 try:
                     cart = new_cart(pos)
                     hold_places(cart, performance, {tariff.pk: places_each}, category)
-                    confirm_order(cart)
+                    start_payment(cart.pk, None)
+                    confirm_order(cart.pk)
                     outcome = "sold"
                 except NotEnoughPlaces:
                     outcome = "refused"
