@@ -5,36 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0002_order_orderline_seatreservation_product_and_more'),
+        ("sales", "0002_order_orderline_seatreservation_product_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orderline',
-            name='cancelled_at',
-            field=models.DateTimeField(blank=True, help_text='Set when the ticket was cancelled and refunded: it is no longer valid.', null=True, verbose_name='cancelled at'),
+            model_name="orderline",
+            name="cancelled_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Set when the ticket was cancelled and refunded: it is no longer valid.",
+                null=True,
+                verbose_name="cancelled at",
+            ),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='status',
-            field=models.CharField(choices=[('CART', 'Cart'), ('PAYING', 'Payment in progress'), ('PAID', 'Paid'), ('EXPIRED', 'Expired'), ('CANCELLED', 'Cancelled'), ('REFUNDED', 'Refunded'), ('PARTLY_REFUNDED', 'Partly refunded')], default='CART', max_length=16, verbose_name='status'),
+            model_name="order",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("CART", "Cart"),
+                    ("PAYING", "Payment in progress"),
+                    ("PAID", "Paid"),
+                    ("EXPIRED", "Expired"),
+                    ("CANCELLED", "Cancelled"),
+                    ("REFUNDED", "Refunded"),
+                    ("PARTLY_REFUNDED", "Partly refunded"),
+                ],
+                default="CART",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='OrderMessage',
+            name="OrderMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('CONFIRMATION', 'Confirmation'), ('LATE_REFUNDED', 'Late payment refunded'), ('REFUND', 'Refund')], max_length=16, verbose_name='kind')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, null=True, verbose_name='amount')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('sent_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='sent at')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='sales.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("CONFIRMATION", "Confirmation"),
+                            ("LATE_REFUNDED", "Late payment refunded"),
+                            ("REFUND", "Refund"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, null=True, verbose_name="amount"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="sent at"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="sales.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order email',
-                'verbose_name_plural': 'order emails',
-                'ordering': ['pk'],
+                "verbose_name": "order email",
+                "verbose_name_plural": "order emails",
+                "ordering": ["pk"],
             },
         ),
     ]
