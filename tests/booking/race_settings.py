@@ -1,6 +1,10 @@
-"""Settings of the race and the checkout bench: the test settings on a real database file or
-server (DATABASE_URL), tables created without migrations (faster), SQLite writers serialised."""
+"""Settings of the race, the concurrency scenarios and the checkout bench: the test settings on
+a real database file or server (DATABASE_URL), tables created without migrations (faster).
 
+On SQLite the database settings are THE PRODUCT'S OWN (website.settings.base: its timeout and
+BEGIN IMMEDIATE), only the file differs: the race proves the embedded mode as shipped."""
+
+from website.settings import base as product
 from website.settings.test import *  # noqa: F403
 
 
@@ -14,4 +18,6 @@ class _NoMigrations(dict):
 
 MIGRATION_MODULES = _NoMigrations()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["OPTIONS"] = {"timeout": 60, "transaction_mode": "IMMEDIATE"}  # noqa: F405
+    DATABASES = {  # noqa: F405
+        "default": {**product.DATABASES["default"], "NAME": DATABASES["default"]["NAME"]}  # noqa: F405
+    }
