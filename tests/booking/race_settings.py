@@ -21,3 +21,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES = {  # noqa: F405
         "default": {**product.DATABASES["default"], "NAME": DATABASES["default"]["NAME"]}  # noqa: F405
     }
+
+# 200 buyers share one IP address here: the hold limits (against hoarding) are not the subject.
+SHOP_MAX_HOLDS_PER_HOUR = 1_000_000
+
+# Server errors of the live server are printed (the race reports them as errors).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
+}
