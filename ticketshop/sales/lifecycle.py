@@ -122,7 +122,10 @@ def transition(order, to, **fields):
 
 
 def queue_message(order, kind, amount=None):
-    """An email the order owes its buyer, in the outbox (same transaction), sent on commit."""
+    """An email the order owes its buyer, in the outbox (same transaction), sent on commit.
+    An order without a buyer (a box-office sale to nobody in particular) owes no email."""
+    if order.contact_id is None:
+        return None
     message = OrderMessage.objects.create(order=order, kind=kind, amount=amount)
     transaction.on_commit(lambda: _send(message.pk))
     return message
