@@ -159,3 +159,15 @@ def test_holding_is_limited_per_visitor(client, shop, settings):
     response = hold(fresh, shop, {shop.full: 1}, shop.cat1)
     assert response.status_code == 400 and "Too many holds" in response.content.decode()
     assert SeatReservation.objects.count() == 2
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted(client, shop, settings):
+    settings.SHOP_MAX_HOLDS_PER_HOUR = 1
+    settings.SHOP_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    data = {f"qty_{shop.full.pk}": 1, "category": shop.cat1.pk}
+    url = f"/shop/en/performance/{shop.concert_1.pk}/"
+    assert client.post(url, data, HTTP_X_FORWARDED_FOR="10.0.0.1").status_code == 302
+    other = Client()
+    assert other.post(url, data, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 302
+    third = Client()
+    assert third.post(url, data, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 400

@@ -3,8 +3,9 @@
 
 Hoarding (B2): anyone may hold places without signing in, within two limits per visitor —
 `SHOP_MAX_SEATS_HELD` places held at once in a cart (default 10) and `SHOP_MAX_HOLDS_PER_HOUR`
-holds per hour, counted per session AND per IP address (default 12): a script renewing holds to
-keep a performance full is refused with a clear message, a buyer is not.
+holds per hour, counted per session AND per IP address (default 12; behind a reverse proxy set
+`SHOP_CLIENT_IP_HEADER`): a script renewing holds to keep a performance full is refused with a
+clear message, a buyer is not.
 """
 
 import datetime as dt
@@ -90,6 +91,12 @@ def parse_quantities(data):
 
 
 def _client_ip(request):
+    """The visitor's address; behind a reverse proxy, set SHOP_CLIENT_IP_HEADER (for example
+    "HTTP_X_FORWARDED_FOR"): its last address is the one the proxy saw."""
+    header = getattr(settings, "SHOP_CLIENT_IP_HEADER", "")
+    forwarded = request.META.get(header, "") if header else ""
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

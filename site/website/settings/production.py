@@ -42,3 +42,6 @@ PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "testcard")
 PAYMENT_PROVIDERS = dict(
     item.split("=", 1) for item in os.environ.get("PAYMENT_PROVIDERS", "").split(",") if "=" in item
 )
+# Behind a reverse proxy, the header carrying the visitor's address (the hold limits count per
+# address), e.g. HTTP_X_FORWARDED_FOR.
+SHOP_CLIENT_IP_HEADER = os.environ.get("SHOP_CLIENT_IP_HEADER", "")
