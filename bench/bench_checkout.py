@@ -7,12 +7,15 @@ scripts/postgres.sh starts):
    each order through the booking service: new cart, hold the best 2 seats, CART → PAYING,
    PAYING → PAID (one transaction each step, the lifecycle's locks); prints orders per second;
    then the same from 8 threads of ONE process (the former measure, for comparison);
-2. expiry: 10 000 expired carts (one held seat each), released by the expiry task; prints seconds.
+2. expiry: 10 000 expired carts (one held seat each), released by the expiry task; prints seconds;
+3. the expiry task and checkouts (paid, abandoned, left to expire) together for 30 s: errors and
+   deadlocks (tests/booking/concurrency.py churn; the tests run it for 5 s).
 The 200-vs-50 race itself is tests/booking/race.py (run by the tests on SQLite and PostgreSQL).
 
 Usage: .venv/bin/python bench/bench_checkout.py [postgres URL] [--processes N] [--orders N]
 """
 
+import json
 import multiprocessing
 import os
 import subprocess
@@ -213,6 +216,22 @@ def main():
 
         connections.close_all()
         cleanup()
+    churn = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "booking" / "concurrency.py"), url, "churn", "30"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": ""},
+    )
+    if churn.returncode:
+        sys.exit(churn.stderr[-3000:])
+    report = json.loads(churn.stdout.strip().splitlines()[-1])
+    print(
+        "expiry task + checkouts together for 30 s (6 buyers, 20 performances): "
+        f"{report['paid']} paid, {report['abandoned']} abandoned, {report['left']} left to "
+        f"expire, {report['expired_runs']} expiry runs -> {report['error_count']} errors, "
+        f"{report['deadlocks']} deadlocks"
+    )
 
 
 if __name__ == "__main__":
