@@ -171,3 +171,23 @@ def test_behind_a_proxy_the_forwarded_address_is_counted(client, shop, settings)
     assert other.post(url, data, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 302
     third = Client()
     assert third.post(url, data, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 400
+
+
+def test_an_old_attempt_paid_late_leaves_the_newer_attempt_alone(client, shop, notifications):
+    GiftVoucher.objects.create(organisation=shop.org, code="G10", balance="10.00")
+    sign_in(client)
+    hold(client, shop, {shop.full: 1}, shop.cat1)
+    first, _page = card_page(client, client.post("/shop/en/cart/checkout/"))
+    second, page = card_page(client, client.post("/shop/en/cart/checkout/", {"voucher": "G10"}))
+    assert "35.50 EUR" in page and GiftVoucher.objects.get().balance == 0
+    client.post(first, {"card_number": SUCCESS})  # the abandoned first attempt, paid anyway
+    assert Payment.objects.filter(status="REFUNDED", amount="45.50").count() == 1
+    assert Order.objects.get().status == "PAYING"  # the second attempt is still in progress
+    assert GiftVoucher.objects.get().balance == 0
+    client.post(second, {"card_number": SUCCESS})
+    assert Order.objects.get().status == "PAID"
+    assert sorted(Payment.objects.values_list("method", "status")) == [
+        ("CARD", "CAPTURED"),
+        ("CARD", "REFUNDED"),
+        ("VOUCHER", "CAPTURED"),
+    ]

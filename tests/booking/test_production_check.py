@@ -30,6 +30,7 @@ def production_env(tmp_path, **extra):
         "PAYMENT_PROVIDERS": "acme=tests.booking.fake_provider.AcmePay",
     }
     env.pop("SECUTIX_ALLOW_TEST_PAYMENTS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; deploy refuses it
     env.update(extra)
     return env
 

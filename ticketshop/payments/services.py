@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketshop.payments import refunds
 from ticketshop.payments.models import CreditAccount, GiftVoucher, Payment
-from ticketshop.payments.providers import SUCCEEDED, get_provider
+from ticketshop.payments.providers import REFUSED, SUCCEEDED, get_provider
 from ticketshop.sales import lifecycle
 from ticketshop.sales import services as sales
 from ticketshop.sales.models import Order, OrderMessage
@@ -153,7 +153,7 @@ def record_outcome(reference, outcome, amount=None):
                 _succeeded(order, payment, _amount(amount, payment.amount))
         elif payment.status == Payment.Status.PENDING:
             payment.status = Payment.Status.ABANDONED
-            if outcome == "REFUSED":
+            if outcome == REFUSED:
                 payment.status = Payment.Status.REFUSED
             payment.save(update_fields=["status", "updated_at"])
             refunds.reverse_captured(order.pk, order.contact_id)
@@ -183,9 +183,11 @@ def _succeeded(order, payment, captured):
         Payment.objects.filter(pk=payment.pk).update(amount=captured)
         payment.amount = captured
     refunds.refund_payment(payment, captured, reason="not sold", contact_id=order.contact_id)
-    if order.status in lifecycle.UNPAID:
+    if current:  # this attempt failed: its voucher and credit back, the cart the visitor's
         refunds.reverse_captured(order.pk, order.contact_id)
         sales.back_to_cart(order.pk)
+    # (an older, abandoned attempt gave its voucher and credit back when it was abandoned: a
+    # newer attempt in progress is left alone)
     lifecycle.queue_message(order, OrderMessage.Kind.LATE_PAYMENT_REFUNDED, captured)
 
 
