@@ -118,6 +118,11 @@ def venue(seats_per_performance, performances=20, code="B"):
     PointOfSales.objects.filter(code="RACEPOS").update(code=f"P{time.monotonic_ns() % 10**8}")
     pos, performance, category, tariff = build_venue(seats_per_performance, 0)
     others = extra_performances(performance, performances - 1)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # fresh tables: give the planner its statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return pos, [performance, *others], category, tariff
 
 
