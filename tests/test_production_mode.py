@@ -68,6 +68,8 @@ def test_production_settings_on_postgresql_and_redis(tmp_path):
             "SECRET_KEY": uuid.uuid4().hex * 2,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECUTIX_KEYS_DIR": str(tmp_path),
+            # a staging site: the demo (test card provider, demo secrets) is allowed on purpose
+            "SECUTIX_ALLOW_TEST_PAYMENTS": "1",
         }
         missing = {**env, "REDIS_URL": ""}
         refused = manage(missing, "check")

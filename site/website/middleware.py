@@ -59,4 +59,7 @@ class VisitorLanguageMiddleware(LocaleMiddleware):
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
+        # The language was this request's: code that runs next in the same thread (a task, the
+        # next test) must not inherit it (issue 14/18's leak).
+        translation.deactivate()
         return response

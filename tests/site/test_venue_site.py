@@ -18,7 +18,7 @@ from wagtail.models import Locale
 from events.models import EventIndexPage, EventPage
 from home.demo import load_site_demo
 from home.models import HomePage
-from tests.accounts.conftest import PASSWORD, make_contact
+from tests.accounts.conftest import PASSWORD, keys_dir, make_contact, secutix_settings  # noqa: F401
 from ticketshop.contacts.models import ContactLink
 from ticketshop.contacts.services import link_contact
 from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel
@@ -382,7 +382,8 @@ def test_500_is_the_sites_page(client, site, monkeypatch):
     assert 'class="site-header"' in html and "boom" not in html
 
 
-def test_unknown_ids_in_the_account_area_are_real_404s(client, site):
+def test_unknown_ids_in_the_account_area_are_real_404s(client, site, settings, keys_dir):  # noqa: F811
+    settings.SECUTIX = secutix_settings(keys_dir)  # the IdP signs in with keys of its own
     organisation = Organisation.objects.create(code="CUBE", name="The CUBE")
     channel = SalesChannel.objects.create(organisation=organisation, code="WEB", name="Internet")
     PointOfSales.objects.create(

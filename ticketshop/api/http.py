@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse
 
 from ticketshop.api import services
+from ticketshop.http import keep_404_answer
 
 
 def error(status, message, code, request_id=None):
@@ -15,15 +16,8 @@ def error(status, message, code, request_id=None):
 
 
 def keep_404(request, response):
-    """Keep an API's 404 a 404.
-
-    LocaleMiddleware turns a 404 on a path without a language prefix into a redirect to
-    /<lang>/<path> whenever that path resolves, and Wagtail's catch-all under i18n_patterns
-    resolves everything. Telling the middleware that this request used the API's own URLconf
-    (which has no i18n_patterns) keeps the answer as it is.
-    """
-    request.urlconf = "ticketshop.api.urls"
-    return response
+    """An API's 404 stays a 404 (see ticketshop.http.keep_404)."""
+    return keep_404_answer(request, response, "ticketshop.api.urls")
 
 
 def secutix_setting(key, default=None):

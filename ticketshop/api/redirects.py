@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ticketshop.api.http import allowed_hosts, keep_404
-from ticketshop.catalogue.models import Performance, Product, State
+from ticketshop.catalogue.models import Product
+from ticketshop.catalogue.offer import performances_on_offer, products_on_offer
 from ticketshop.multilingual import normalise_language
 from ticketshop.organisation.points_of_sale import current_point_of_sales
 from ticketshop.sales.availability import MAX_ID
@@ -136,7 +137,7 @@ def product_redirect(request, pos, lang):
         product = products.order_by("-season__start_date").first()
     else:
         return _refused(request, lang, _("Give the product's id or code."))
-    if product is None or product.state in (State.PREPARING, State.VALIDATED):
+    if product is None or not products_on_offer().filter(pk=product.pk).exists():
         return _not_found(request, lang, _("This product does not exist."))
     return _redirect(TARGETS["product"].format(lang=lang, id=product.pk), {})
 
@@ -146,9 +147,7 @@ def performance_redirect(request, pos, lang):
     performance_id = _int(request.GET.get("id"))
     if performance_id is None:
         return _refused(request, lang, _("Give the performance's id (a whole number)."))
-    performances = Performance.objects.filter(pk=performance_id).exclude(
-        state__in=(State.PREPARING, State.VALIDATED)
-    )
+    performances = performances_on_offer().filter(pk=performance_id)
     if pos:
         performances = performances.filter(
             product__season__organisation_id=pos.channel.organisation_id
