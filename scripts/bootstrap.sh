@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(xmlsec1 gettext)
-[ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server npm)
+[ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server)
+# npm for axe-core: Debian's package only where no npm is on the PATH (a Node.js install that
+# brings its own npm conflicts with Debian's).
+[ "${1:-}" = "test" ] && ! command -v npm >/dev/null 2>&1 && debs+=(npm)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")

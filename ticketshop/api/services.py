@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ticketshop.api import catalogue_export
 from ticketshop.catalogue.models import Performance, Product, SeatAssignment, Theme
+from ticketshop.catalogue.offer import performances_on_offer
 from ticketshop.multilingual import LANGUAGES
 from ticketshop.sales import availability
 from ticketshop.sales.models import OrderLine, SeatReservation
@@ -185,9 +186,8 @@ def event_availability(point_of_sales, pos_id, product_ids):
     ids = availability.clean_ids(product_ids)
     found = availability.product_availability(ids, point_of_sales)
     performances = list(
-        Performance.objects.filter(
-            product_id__in=list(found), state__in=availability.OFFERED_STATES
-        )
+        performances_on_offer()
+        .filter(product_id__in=list(found))
         .order_by("start")
         .values_list("id", "product_id")
     )
