@@ -48,6 +48,7 @@ def prepare():
     }
     settings.ALLOWED_HOSTS = ["*"]
     call_command("generate_saml_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("register_website_sp", stdout=open(os.devnull, "w"))  # noqa: SIM115
     org = Organisation.objects.create(code="CUBE", name="The CUBE")
     channel = SalesChannel.objects.create(organisation=org, code="WEB", name="Web")
     PointOfSales.objects.create(channel=channel, code="TICKETSHOP", name="Ticketshop")

@@ -75,7 +75,13 @@ def make_contact(organisation, email, first_name, last_name, password=PASSWORD, 
 
 
 @pytest.fixture
-def visitor(organisation, point_of_sales):
+def website_sp(db, saml_settings):
+    """The bundled website in the IdP's registry of service providers, as the set-up does."""
+    call_command("register_website_sp", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def visitor(organisation, point_of_sales, website_sp):
     return make_contact(
         organisation, "michel.shapira@example.com", "Michel", "Shapira", title="MR", language="fr"
     )

@@ -40,15 +40,18 @@ def test_assertion_carries_the_released_attributes(client, visitor):
     response = sign_in_through_idp(client)
     _action, fields = saml_form(response)
     xml = base64.b64decode(fields["SAMLResponse"]).decode()
-    for name, value in [
-        ("contactNumber", visitor.contact_number),
-        ("email", visitor.email),
-        ("title", "MR"),
-        ("firstName", "Michel"),
-        ("lastName", "Shapira"),
-        ("language", "fr"),
+    uri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+    for oid, friendly, value in [
+        ("0.9.2342.19200300.100.1.1", "uid", visitor.contact_number),
+        ("0.9.2342.19200300.100.1.3", "mail", visitor.email),
+        ("0.9.2342.19200300.100.1.40", "personalTitle", "MR"),
+        ("2.5.4.42", "givenName", "Michel"),
+        ("2.5.4.4", "sn", "Shapira"),
+        ("2.16.840.1.113730.3.1.39", "preferredLanguage", "fr"),
     ]:
-        assert f'Name="{name}"' in xml and value in xml
+        assert f'Name="urn:oid:{oid}"' in xml and value in xml
+        assert f'FriendlyName="{friendly}"' in xml
+    assert "attrname-format:basic" not in xml and xml.count(f'NameFormat="{uri}"') == 6
     assert xml.count("<ds:Signature") >= 2 or xml.count("Signature>") >= 2  # response + assertion
 
 
@@ -148,7 +151,7 @@ def test_already_signed_in_on_the_ticketshop_goes_straight_back(client, visitor)
 def test_log_out_from_the_account_area_also_signs_the_website_out(client, visitor):
     follow(client, sign_in_through_idp(client))
     assert _is_signed_in(client)
-    response = follow(client, client.get("/idp/logout/"))
+    response = follow(client, client.post("/idp/logout/"))
     assert response.status_code == 200
     assert not _is_signed_in(client)
     assert client.get("/account/").status_code == 302
@@ -236,7 +239,7 @@ def test_website_user_is_updated_at_each_sign_in(client, visitor):
     client.get("/saml2/signout/")
     visitor.last_name = "Shapira-Levi"
     visitor.save()
-    follow(client, client.get("/idp/logout/"))
+    follow(client, client.post("/idp/logout/"))
     follow(client, sign_in_through_idp(client))
     user = get_user_model().objects.get(username=f"stx-{visitor.contact_number}")
     assert user.last_name == "Shapira-Levi"

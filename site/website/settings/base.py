@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from secutix_integration.sso.attributes import ATTRIBUTE_MAPPING as SSO_ATTRIBUTE_MAPPING
+
 # pysaml2 still imports CFB from its old place in cryptography (kept below 51 in pyproject).
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
@@ -175,12 +177,8 @@ AUTHENTICATION_BACKENDS = [
 SAML_CONFIG_LOADER = "secutix_integration.sso.config.sp_config"
 SAML_DJANGO_USER_MAIN_ATTRIBUTE = "username"
 SAML_CREATE_UNKNOWN_USER = True
-SAML_ATTRIBUTE_MAPPING = {
-    "contactNumber": ("username",),
-    "email": ("email",),
-    "firstName": ("first_name",),
-    "lastName": ("last_name",),
-}
+# The standard attribute profile (urn:oid names, uri format): see the plugin's sso/attributes.py.
+SAML_ATTRIBUTE_MAPPING = SSO_ATTRIBUTE_MAPPING
 SAML_SESSION_COOKIE_SAMESITE = "Lax"  # one host by default; "None" (+ HTTPS) across sites
 ACS_DEFAULT_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
