@@ -1,8 +1,11 @@
 """The IdP's pages: metadata, single sign-on, single logout, sign-in and password reset."""
 
+import base64
+import hashlib
 import logging
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -152,8 +155,24 @@ def _answer_pending(request, contact):
         response=True,
     )
     session.remember_sp(request, pending["sp_entity_id"])
-    response = HttpResponse(http_args["data"])
+    response = _auto_post_page(http_args["data"], pending["destination"])
     set_contact_cookie(request, response, contact)
+    return response
+
+
+# pysaml2's auto-posting page submits itself with `onload="document.forms[0].submit()"`.
+_SUBMIT_HASH = base64.b64encode(hashlib.sha256(b"document.forms[0].submit()").digest()).decode()
+
+
+def _auto_post_page(html, destination):
+    """The SAML POST-binding page, with a Content-Security-Policy allowing exactly its one
+    handler and a form posted to the SP's origin (the site's policy cannot know every SP)."""
+    parts = urlsplit(destination)
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'unsafe-hashes' 'sha256-{_SUBMIT_HASH}'; "
+        f"form-action {parts.scheme}://{parts.netloc}; frame-ancestors 'none'; base-uri 'none'"
+    )
     return response
 
 
@@ -328,7 +347,7 @@ def _handle_slo(request, data, binding):
     if http_args["method"] == "GET":
         response = HttpResponseRedirect(dict(http_args["headers"])["Location"])
     else:
-        response = HttpResponse(http_args["data"])
+        response = _auto_post_page(http_args["data"], resp_args["destination"])
     clear_contact_cookie(response)
     return response
 
