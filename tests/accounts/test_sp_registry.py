@@ -212,3 +212,38 @@ def test_keys_a_website_brings_are_never_overwritten(settings, tmp_path):
     assert (tmp_path / "sp.crt").read_bytes() == brought
     assert not (tmp_path / "sp.key").exists()
     assert (tmp_path / "idp.key").stat().st_mode & 0o077 == 0
+
+
+def test_an_sp_rotating_its_key_is_trusted_with_either_certificate(
+    back_office, client, visitor, tmp_path
+):
+    """Two signing certificates in the SP's metadata (a rotation): requests signed with the
+    outgoing or the incoming key are both accepted."""
+    import re
+
+    idp_metadata = client.get("/idp/metadata/").content.decode()
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old = partner_config(tmp_path / "old", idp_metadata)
+    new = partner_config(tmp_path / "new", idp_metadata)
+    metadata = str(entity_descriptor(old))
+    pattern = r"<(?:\w+:)?KeyDescriptor.*?</(?:\w+:)?KeyDescriptor>"
+    new_key_descriptor = re.search(pattern, str(entity_descriptor(new)), re.S).group(0)
+    first = re.search(pattern, metadata, re.S).start()
+    both = metadata[:first] + new_key_descriptor + metadata[first:]
+    response = back_office.post(
+        "/backoffice/ticketshop_idp/serviceprovider/add/",
+        {
+            "name": "Rotating partner",
+            "metadata_file": SimpleUploadedFile("p.xml", both.encode(), "text/xml"),
+            "released_attributes": ["uid"],
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    provider = ServiceProvider.objects.get(entity_id=PARTNER)
+    assert len(provider.parsed().certificates) == 2
+    for conf in (old, new):
+        signed_in = Client()
+        result = _sign_in_at_partner(signed_in, Saml2Client(config=conf), visitor)
+        assert result.ava == {"uid": [visitor.contact_number]}
