@@ -27,6 +27,12 @@ IDP_CERT = "idp.crt"
 SP_KEY = "sp.key"
 SP_CERT = "sp.crt"
 IDP_METADATA = "idp_metadata.xml"
+# The IdP's key rotation (manage.py rotate_idp_key): the incoming pair, published in the
+# metadata beside the current one until it is activated; the outgoing pair is kept aside.
+IDP_NEXT_KEY = "idp_next.key"
+IDP_NEXT_CERT = "idp_next.crt"
+IDP_PREVIOUS_KEY = "idp_previous.key"
+IDP_PREVIOUS_CERT = "idp_previous.crt"
 
 
 def keys_dir():

@@ -117,6 +117,9 @@ def idp_config_dict(providers=()):
             }
         },
     }
+    incoming = keys.key_path(keys.IDP_NEXT_CERT)
+    if incoming.exists():  # a rotation under way: SPs learn the next key before it signs
+        conf["additional_cert_files"] = [str(incoming)]
     if providers:
         conf["metadata"] = {"inline": [sp.metadata_xml for sp in providers]}
     return conf
@@ -124,8 +127,9 @@ def idp_config_dict(providers=()):
 
 def _cache_key(providers):
     parts = [ticketshop_url(), str(keys.keys_dir())]
-    path = keys.key_path(keys.IDP_CERT)
-    parts.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "")
+    for name in (keys.IDP_CERT, keys.IDP_NEXT_CERT):
+        path = keys.key_path(name)
+        parts.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "")
     parts += [f"{sp.pk}:{sp.updated_at.isoformat()}" for sp in providers]
     return "|".join(parts)
 
