@@ -130,3 +130,14 @@ def sign_in_through_idp(
     assert response.status_code == 200 and 'name="password"' in response.content.decode()
     response = client.post("/idp/login/", {"email": email, "password": password})
     return response
+
+
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+
+
+def posted_authn_request(client, next_url="/account/"):
+    """(action, fields) of the website's AuthnRequest sent with the POST binding (the default
+    is the redirect binding): a signed XML document, to replay or tamper with."""
+    with override_settings(SAML_DEFAULT_BINDING=POST_BINDING):
+        action, fields = saml_form(client.get(f"/saml2/login/?next={next_url}"))
+    return local(action), fields

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.test import Client
 
-from .conftest import PASSWORD, follow, local, saml_form, sign_in_through_idp
+from .conftest import PASSWORD, follow, local, posted_authn_request, sign_in_through_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,7 @@ STALE = "has expired or was already used"
 
 
 def _authn_request(client):
-    action, fields = saml_form(client.get("/saml2/login/?next=/account/"))
-    return local(action), fields
+    return posted_authn_request(client)
 
 
 def test_a_replayed_authn_request_is_refused(client, visitor):

@@ -5,7 +5,7 @@ import base64
 import pytest
 from django.contrib.auth import get_user_model
 
-from .conftest import follow, local, saml_form, sign_in_through_idp
+from .conftest import follow, local, posted_authn_request, saml_form, sign_in_through_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def test_assertion_carries_the_released_attributes(client, visitor):
     assert xml.count("<ds:Signature") >= 2 or xml.count("Signature>") >= 2  # response + assertion
 
 
-def test_redirect_binding_sso_is_accepted(client, visitor, settings):
-    settings.SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+def test_redirect_binding_sso_is_the_default(client, visitor):
+    """The redirect binding: signed query string, checked in-process (no xmlsec1 run)."""
     first = client.get("/saml2/login/?next=/account/")
     assert first.status_code == 302 and "/idp/sso/redirect/" in first["Location"]
     assert "Signature=" in first["Location"]
@@ -69,8 +69,7 @@ def test_redirect_binding_sso_is_accepted(client, visitor, settings):
 
 
 def test_tampered_unsigned_request_is_refused_by_the_idp(client, visitor):
-    first = client.get("/saml2/login/?next=/account/")
-    action, fields = saml_form(first)
+    action, fields = posted_authn_request(client)
     xml = base64.b64decode(fields["SAMLRequest"]).decode()
     tampered = xml.replace("http://testserver/saml2/acs/", "http://evil.example/acs/")
     fields["SAMLRequest"] = base64.b64encode(tampered.encode()).decode()
@@ -171,7 +170,7 @@ def test_forged_logout_request_is_refused(client, visitor):
 def _outstanding_request_id(client):
     import re
 
-    _action, fields = saml_form(client.get("/saml2/login/?next=/account/"))
+    _action, fields = posted_authn_request(client)
     xml = base64.b64decode(fields["SAMLRequest"]).decode()
     return re.search(r'ID="([^"]+)"', xml).group(1)
 
