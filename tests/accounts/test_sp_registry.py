@@ -29,7 +29,7 @@ PARTNER_SLO = "https://partner.example/saml/slo"
 IDP = "http://testserver/idp/metadata/"
 
 
-def partner_config(directory, idp_metadata, entity_id=PARTNER):
+def partner_config(directory, idp_metadata, entity_id=PARTNER, want_response_signed=True):
     key, cert = directory / "partner.key", directory / "partner.crt"
     keys.generate_key_pair(key, cert, "partner service provider")
     (directory / "idp.xml").write_text(idp_metadata)
@@ -52,7 +52,7 @@ def partner_config(directory, idp_metadata, entity_id=PARTNER):
                     "authn_requests_signed": True,
                     "logout_requests_signed": True,
                     "want_assertions_signed": True,
-                    "want_response_signed": True,
+                    "want_response_signed": want_response_signed,
                 }
             },
         }
@@ -83,6 +83,7 @@ def partner(back_office, tmp_path, client):
             "metadata_url": "",
             "metadata_file": SimpleUploadedFile("partner.xml", metadata, "text/xml"),
             "released_attributes": ["uid", "mail", "givenName"],
+            "sign_response": "on",  # this partner wants both signed
             "enabled": "on",
         },
     )
@@ -224,8 +225,8 @@ def test_an_sp_rotating_its_key_is_trusted_with_either_certificate(
     idp_metadata = client.get("/idp/metadata/").content.decode()
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
-    old = partner_config(tmp_path / "old", idp_metadata)
-    new = partner_config(tmp_path / "new", idp_metadata)
+    old = partner_config(tmp_path / "old", idp_metadata, want_response_signed=False)
+    new = partner_config(tmp_path / "new", idp_metadata, want_response_signed=False)
     metadata = str(entity_descriptor(old))
     pattern = r"<(?:\w+:)?KeyDescriptor.*?</(?:\w+:)?KeyDescriptor>"
     new_key_descriptor = re.search(pattern, str(entity_descriptor(new)), re.S).group(0)

@@ -42,7 +42,14 @@ class ServiceProviderForm(forms.ModelForm):
 
     class Meta:
         model = ServiceProvider
-        fields = ["name", "metadata_url", "metadata_file", "released_attributes", "enabled"]
+        fields = [
+            "name",
+            "metadata_url",
+            "metadata_file",
+            "released_attributes",
+            "sign_response",
+            "enabled",
+        ]
 
     def clean(self):
         data = super().clean()

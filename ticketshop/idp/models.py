@@ -24,6 +24,14 @@ class ServiceProvider(models.Model):
     released_attributes = models.JSONField(
         _("released attributes"), default=_all_attributes, blank=True
     )
+    sign_response = models.BooleanField(
+        _("sign the whole response"),
+        default=False,
+        help_text=_(
+            "The assertion is always signed; some service providers also want the response "
+            "signed (one more signature each way)."
+        ),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     bundled = models.BooleanField(
         _("bundled website"),

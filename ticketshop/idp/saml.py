@@ -103,7 +103,7 @@ def idp_config_dict(providers=()):
                 },
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "want_authn_requests_signed": True,
-                "sign_response": True,
+                "sign_response": False,
                 "sign_assertion": True,
                 "signing_algorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "digest_algorithm": "http://www.w3.org/2001/04/xmlenc#sha256",
