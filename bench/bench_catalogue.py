@@ -18,7 +18,7 @@ ENVELOPE = """<?xml version="1.0"?>
  <soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">
   <wsse:UsernameToken><wsse:Username>{user}</wsse:Username><wsse:Password>{secret}</wsse:Password></wsse:UsernameToken>
  </wsse:Security></soap:Header>
- <soap:Body><c:getCatalogDetailed><c:requestId>bench</c:requestId></c:getCatalogDetailed></soap:Body>
+ <soap:Body><c:getCatalogDetailed><c:requestId>1</c:requestId></c:getCatalogDetailed></soap:Body>
 </soap:Envelope>"""
 
 
@@ -70,7 +70,7 @@ def main(n_products=500, n_performances=20):
     )
 
     with CaptureQueriesContext(connection) as queries:
-        seconds, data = timed(lambda: export_catalogue(shop.pos, "en"))
+        seconds, data = timed(lambda: export_catalogue(shop.pos))
     print(f"export (python data): {seconds:6.2f} s, {len(queries.captured_queries)} queries")
 
     token = client.post(

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(xmlsec1 gettext)
-[ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server)
+[ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server npm)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")
@@ -26,4 +26,10 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q ".${extras}"
   rm -rf build ./*.egg-info
   touch "$stamp"
+fi
+
+# The accessibility checker the browser tests inject into pages (axe-core), in ./node_modules.
+if [ "${1:-}" = "test" ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "==> Installing axe-core (npm)"
+  npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4 >/dev/null
 fi

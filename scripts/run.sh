@@ -36,7 +36,7 @@ for _ in range(120):
 PY
 
 echo "==> Importing the catalogue into the website (SOAP)"
-$PY manage.py import_catalogue || echo "The import failed: see above. The site runs anyway."
+$PY manage.py import_catalogue && $PY manage.py demo_images || echo "The import failed: see above. The site runs anyway."
 
 cat <<TXT
 
@@ -44,7 +44,7 @@ The CUBE is ready (set up in $(( $(date +%s) - started ))s). Logs: var/web.log, 
   Website                  http://$HOST:$PORT/
   Wagtail admin            http://$HOST:$PORT/admin/          admin / cube-admin
   Ticketshop back office   http://$HOST:$PORT/backoffice/     admin / cube-admin
-  Ticketshop web APIs      http://$HOST:$PORT/api/1/          API account website / website-demo-key
+  Ticketshop web APIs      http://$HOST:$PORT/api/1/          API account (operator) CUBE_WEBSITE / website-demo-key
   Demo visitor (contact)   michel.shapira@secutixtest.com / Cube-demo-2026
   Test payments            card 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is refused;
                            gift voucher CUBE-GIFT-50 (50 EUR); Michel has 20 EUR of credit

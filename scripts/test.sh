@@ -13,5 +13,5 @@ echo "==> PostgreSQL and Redis for the concurrency and grown-up mode tests"
 TEST_POSTGRES_URL=$(scripts/postgres.sh)
 TEST_REDIS_URL=$(scripts/redis.sh)
 export TEST_POSTGRES_URL TEST_REDIS_URL
-echo "==> pytest"
-pytest "$@"
+echo "==> pytest (random order: pytest-randomly prints the seed; per-test timeout in pyproject)"
+pytest -p randomly "$@"

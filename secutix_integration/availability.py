@@ -38,6 +38,8 @@ def _fetch(products, performances):
     found = {}
     for kind, id_field in (("product", "productId"), ("performance", "performanceId")):
         section = answer.get(f"{kind}s") or {}
+        if section and section.get("statusCode") != "success":
+            raise ValueError(f"{kind} availability answered {section.get('statusCode')}")
         for item in section.get("availabilities") or []:
             indicator = item.get("indicator")
             if indicator in (1, 2, 3):

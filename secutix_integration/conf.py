@@ -17,7 +17,6 @@ DEFAULTS = {
 }
 
 CATALOGUE_SERVICE = "com.secutix.service.realtime.catalog.v1_33.CatalogService"
-AVAILABILITY_SERVICE = "com.secutix.service.realtime.availability.v1_33.AvailabilityService"
 
 
 def get(name):

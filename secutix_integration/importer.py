@@ -33,8 +33,10 @@ def _items(value):
     return list(value or [])
 
 
-def _texts(entries):
-    return {t["language"]: t["value"] or "" for t in _items(entries) if t and t.get("language")}
+def _texts(translated):
+    """{locale: value} of SecuTix's translated text {"translations": [{locale, value}]}."""
+    entries = (translated or {}).get("translations") if isinstance(translated, dict) else None
+    return {t["locale"]: t["value"] or "" for t in _items(entries) if t and t.get("locale")}
 
 
 def _in(texts, language, fallback):
@@ -55,15 +57,15 @@ def _money(thousandths):
     return (Decimal(int(thousandths)) / 1000).quantize(Decimal("0.01"))
 
 
-def parse_catalogue(catalogue):
-    """Plain facts per product from getCatalogDetailed's answer, checked. Languages are kept."""
+def parse_catalogue(catalogue, currency=""):
+    """Plain facts per product from getCatalogDetailed's catalogData (SecuTix v1_33:
+    seasons[].products[] with event.performances[]), checked. Languages are kept."""
     if not isinstance(catalogue, dict):
         raise MalformedCatalogue("no catalogue in the answer")
-    currency = catalogue.get("currency") or ""
     products = []
     try:
         for season in _items(catalogue.get("seasons")):
-            season_names = _texts(season.get("names")) or {"en": season.get("name") or ""}
+            season_names = _texts(season.get("externalName"))
             for product in _items(season.get("products")):
                 products.append(_product_facts(product, season, season_names, currency))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -74,54 +76,60 @@ def parse_catalogue(catalogue):
     return products
 
 
+def _performance_facts(performance):
+    amounts = {}
+    for price in _items(performance.get("prices")):
+        amounts.setdefault(price.get("seatCatId"), []).append(_money(price["amount"]))
+    categories = []
+    for category in _items(performance.get("seatCategories")):
+        found = amounts.get(category["id"], [])
+        categories.append(
+            {
+                "id": category["id"],
+                "code": category["code"],
+                "names": _texts(category.get("externalName")),
+                "minPrice": str(min(found)) if found else None,
+                "maxPrice": str(max(found)) if found else None,
+            }
+        )
+    duration = performance.get("duration")
+    return {
+        "id": performance["id"],
+        "state": performance.get("state"),
+        "start": _utc(performance["start"]).isoformat(),
+        "durationMinutes": int(duration) // 60 if duration is not None else None,
+        "venue": _texts((performance.get("site") or {}).get("externalName")),
+        "hall": _texts((performance.get("space") or {}).get("externalName")),
+        "seatCategories": categories,
+    }, [a for values in amounts.values() for a in values]
+
+
 def _product_facts(product, season, season_names, currency):
     if not product.get("id") or not product.get("code"):
         raise MalformedCatalogue("a product without id or code")
     themes = _items(product.get("themes"))
     codes_by_id = {t["id"]: t["code"] for t in themes}
     performances, prices = [], []
-    for performance in _items(product.get("performances")):
-        categories = []
-        for category in _items(performance.get("seatCategories")):
-            amounts = [_money(p["amount"]) for p in _items(category.get("prices"))]
-            prices += amounts
-            categories.append(
-                {
-                    "id": category["id"],
-                    "code": category["code"],
-                    "names": _texts(category.get("names")),
-                    "rank": category.get("rank"),
-                    "minPrice": str(min(amounts)) if amounts else None,
-                    "maxPrice": str(max(amounts)) if amounts else None,
-                }
-            )
-        performances.append(
-            {
-                "id": performance["id"],
-                "state": performance.get("state"),
-                "start": _utc(performance["start"]).isoformat(),
-                "durationMinutes": performance.get("durationMinutes"),
-                "venue": _texts((performance.get("venue") or {}).get("names")),
-                "hall": _texts((performance.get("hall") or {}).get("names")),
-                "seatCategories": categories,
-            }
-        )
+    for performance in _items((product.get("event") or {}).get("performances")):
+        facts, amounts = _performance_facts(performance)
+        performances.append(facts)
+        prices += amounts
     prices += [_money(p["amount"]) for p in _items(product.get("prices"))]
     periods = _items(product.get("salesPeriods"))
     starts = [p["start"] for p in performances]
     return {
         "ticketshop_id": int(product["id"]),
         "product_code": product["code"],
-        "family": product.get("family") or "",
+        "family": product.get("productFamilyType") or "",
         "state": product.get("state") or "",
         "season_code": season.get("code") or "",
         "season_names": season_names,
-        "names": _texts(product.get("names")) or {"en": product.get("name") or product["code"]},
-        "descriptions": _texts(product.get("descriptions")),
+        "names": _texts(product.get("externalName")) or {"en": product["code"]},
+        "descriptions": _texts(product.get("externalDescription")),
         "themes": [
             {
                 "code": t["code"],
-                "names": _texts(t.get("names")),
+                "names": _texts(t.get("externalName")),
                 "parentCode": codes_by_id.get(t.get("parentId")),
             }
             for t in themes
@@ -308,7 +316,8 @@ def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
         if not force and previous and setup_update and previous.setup_update == setup_update:
             run.status = ImportRun.Status.UNCHANGED
         else:
-            products = parse_catalogue(soap_client.catalogue_detailed())
+            currency = soap_client.pos_config().get("currencyCode") or ""
+            products = parse_catalogue(soap_client.catalogue_detailed(), currency)
             with transaction.atomic():
                 counts = Importer(progress).apply(products)
             for name, value in counts.items():

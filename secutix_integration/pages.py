@@ -32,7 +32,8 @@ def ro(name):
 
 
 class AbstractEventPage(Page):
-    """A product of the ticketshop, as a page. The importer writes only IMPORTED_FIELDS."""
+    """A product of the ticketshop, as a page. The importer writes only the fields of
+    importer.page_values."""
 
     ticketshop_id = models.BigIntegerField(_("ticketshop id"), db_index=True, editable=False)
     product_code = models.CharField(_("product code"), max_length=8)
@@ -65,29 +66,6 @@ class AbstractEventPage(Page):
         _("unpublished by the import"),
         default=False,
         help_text=_("The product left the catalogue; the page comes back if the product does."),
-    )
-
-    IMPORTED_FIELDS = (
-        "title",
-        "ticketshop_id",
-        "product_code",
-        "family",
-        "state",
-        "season_code",
-        "season_name",
-        "imported_description",
-        "theme_codes",
-        "themes",
-        "performances",
-        "first_performance",
-        "last_performance",
-        "venue_names",
-        "price_min",
-        "price_max",
-        "currency",
-        "sales_start",
-        "sales_end",
-        "withdrawn_by_import",
     )
 
     imported_panels = [

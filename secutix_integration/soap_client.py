@@ -3,7 +3,7 @@
 import functools
 import logging
 import time
-import uuid
+from datetime import datetime
 
 import requests
 import zeep
@@ -66,13 +66,26 @@ def _call(service, method, **params):
 def last_setup_update():
     """When the catalogue last changed, as the ticketshop says (an aware datetime or None)."""
     data = _call(_service(conf.CATALOGUE_SERVICE), "getLastSetupUpdate")
-    return data.get("lastSetupUpdate")
+    value = data.get("lastSetupUpdate")
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise TicketshopError(f"getLastSetupUpdate answered {value!r}") from error
+    return value
+
+
+def pos_config():
+    """posConfigData of getPOSConfig: posId, currencyCode, organizationTimeZone…"""
+    data = _call(_service(conf.CATALOGUE_SERVICE), "getPOSConfig")
+    return data.get("posConfigData") or {}
 
 
 def catalogue_detailed(sleep=time.sleep):
-    """The detailed catalogue (dicts), waiting on `in_progress` with the same requestId."""
+    """catalogData of getCatalogDetailed (dicts). A long catalogue answers `in_progress` with
+    an Integer requestId: ask again with it until `success`."""
     service = _service(conf.CATALOGUE_SERVICE, timeout=max(30.0, conf.get("TIMEOUT_SECONDS")))
-    request_id = uuid.uuid4().hex
+    request_id = None
     for _attempt in range(int(conf.get("IMPORT_IN_PROGRESS_RETRIES")) + 1):
         data = _call(service, "getCatalogDetailed", requestId=request_id)
         if data["statusCode"] == "success":
@@ -80,15 +93,9 @@ def catalogue_detailed(sleep=time.sleep):
             if not isinstance(catalogue, dict):
                 raise TicketshopError("getCatalogDetailed answered success without a catalogue")
             return catalogue
-        logger.info("Catalogue %s in progress, asking again", request_id)
+        request_id = data.get("requestId")
+        if not isinstance(request_id, int):
+            raise TicketshopError("getCatalogDetailed answered in_progress without a requestId")
+        logger.info("Catalogue request %s in progress, asking again", request_id)
         sleep(float(conf.get("IMPORT_IN_PROGRESS_WAIT_SECONDS")))
     raise TicketshopError("the catalogue was still in progress after every retry")
-
-
-def product_availability(product_ids, timeout=None):
-    """{product id: {"indicator": 1|2|3, "remaining": int|None}} in one call (C3)."""
-    if not product_ids:
-        return {}
-    service = _service(conf.AVAILABILITY_SERVICE, timeout=timeout)
-    data = _call(service, "getProductAvailability", productIds=list(product_ids))
-    return {int(item["productId"]): item for item in data.get("availabilities") or []}

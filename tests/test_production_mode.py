@@ -49,6 +49,7 @@ def manage(env, *args):
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(900)  # migrates and serves in subprocesses: 280 s seen on a loaded machine
 def test_production_settings_on_postgresql_and_redis(tmp_path):
     postgres, redis = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_REDIS_URL")
     if not postgres or not redis:
@@ -69,6 +70,8 @@ def test_production_settings_on_postgresql_and_redis(tmp_path):
             "SECUTIX_KEYS_DIR": str(tmp_path),
             "SITE_URL": "https://127.0.0.1",  # required in production (issue 15)
             "SECUTIX_API_BASE_URL": "https://127.0.0.1",
+            # a staging site: the demo (test card provider, demo secrets) is allowed on purpose
+            "SECUTIX_ALLOW_TEST_PAYMENTS": "1",
         }
         missing = {**env, "REDIS_URL": ""}
         refused = manage(missing, "check")

@@ -1,30 +1,30 @@
 """The website's event pages: the imported product plus what editors add (C4, C6)."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
-from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from events import calendar
+from events.blocks import EventBodyBlock, GalleryBlock
+from events.panels import ImportedFactsPanel
+from events.structured_data import json_ld_script, performance_json_ld
+from secutix_integration import conf
 from secutix_integration.availability import get_availabilities
 from secutix_integration.pages import AbstractEventPage, get_event_page_model
 
+__all__ = ["EventIndexPage", "EventPage", "GalleryBlock"]
 
-class GalleryBlock(blocks.StructBlock):
-    title = blocks.CharBlock(required=False, label=_("Title"))
-    images = blocks.ListBlock(ImageChooserBlock(), label=_("Images"))
-
-    class Meta:
-        icon = "image"
-        label = _("Gallery")
-        template = "events/blocks/gallery.html"
+EVENTS_PER_PAGE = 12  # settings.EVENTS_PER_PAGE overrides it
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -84,13 +84,30 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, theme=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        events = list(self.events(request, theme=theme and theme["code"]))
+        per_page = getattr(settings, "EVENTS_PER_PAGE", None) or EVENTS_PER_PAGE
+        paginator = Paginator(self.events(request, theme=theme and theme["code"]), per_page)
+        page_of_events = paginator.get_page(request.GET.get("page"))
+        events = list(page_of_events.object_list)
+        availability = get_availabilities(products=[e.ticketshop_id for e in events])
+        for event in events:  # what the card says agrees with its Book link (C6)
+            event.status = event.booking_status(availability)
+        query = request.GET.copy()
+        query.pop("page", None)
         context["events"] = events
+        context["page_of_events"] = page_of_events
+        context["page_range"] = paginator.get_elided_page_range(page_of_events.number)
+        context["query_without_page"] = query.urlencode()
         context["theme"] = theme
         context["filters"] = self.filter_choices()
         context["selected"] = {k: request.GET.get(k, "") for k in ("theme", "season", "from", "to")}
-        context["availability"] = get_availabilities(products=[e.ticketshop_id for e in events])
+        context["availability"] = availability
         return context
+
+    def _theme(self, code):
+        themes = {t["code"]: t for t in self.filter_choices()["themes"]}
+        if code.upper() not in themes:
+            raise Http404(_("Unknown theme"))
+        return themes[code.upper()]
 
     @path("")
     def index(self, request):
@@ -98,26 +115,23 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     @path("theme/<str:code>/")
     def theme(self, request, code):
-        themes = {t["code"]: t for t in self.filter_choices()["themes"]}
-        if code.upper() not in themes:
-            raise Http404(_("Unknown theme"))
-        return self.render(request, theme=themes[code.upper()], template="events/theme_page.html")
+        theme = self._theme(code)
+        return self.render(request, theme=theme, template="events/theme_page.html")
+
+    @path("theme/<str:code>/calendar/")
+    def theme_calendar(self, request, code):
+        """A calendar feed a visitor subscribes to: every upcoming performance of a theme."""
+        theme = self._theme(code)
+        items = []
+        for event in self.events(request, theme=theme["code"]):
+            url = request.build_absolute_uri(event.get_url(request))
+            items.extend((event, p, url) for p in event.upcoming_performances())
+        cal = calendar.calendar(f"The CUBE — {theme['name']}", items)
+        return calendar.ics_response(cal, f"the-cube-{code.lower()}.ics")
 
 
-class EventPage(AbstractEventPage):
-    body = StreamField(
-        [
-            ("text", blocks.RichTextBlock(label=_("Text"))),
-            ("image", ImageChooserBlock(label=_("Image"))),
-            (
-                "video",
-                EmbedBlock(label=_("Video"), help_text=_("A link to a video (YouTube, Vimeo…).")),
-            ),
-            ("gallery", GalleryBlock()),
-        ],
-        blank=True,
-        verbose_name=_("long description"),
-    )
+class EventPage(RoutablePageMixin, AbstractEventPage):
+    body = StreamField(EventBodyBlock(), blank=True, verbose_name=_("long description"))
     teaser_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -137,7 +151,33 @@ class EventPage(AbstractEventPage):
         FieldPanel("teaser_image"),
         FieldPanel("body"),
         FieldPanel("related_pages"),
-        *AbstractEventPage.imported_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel(name, read_only=True)
+                for name in (
+                    "product_code",
+                    "family",
+                    "state",
+                    "season_name",
+                    "imported_description",
+                    "venue_names",
+                    "first_performance",
+                    "last_performance",
+                    "price_min",
+                    "price_max",
+                    "currency",
+                    "sales_start",
+                    "sales_end",
+                )
+            ]
+            + [
+                ImportedFactsPanel(template="events/admin/themes_panel.html", heading=_("Themes")),
+                ImportedFactsPanel(
+                    template="events/admin/performances_panel.html", heading=_("Performances")
+                ),
+            ],
+            heading=_("From the ticketshop (imported daily, read-only)"),
+        ),
     ]
     search_fields = AbstractEventPage.search_fields + [index.SearchField("body")]
     parent_page_types = ["events.EventIndexPage"]
@@ -146,14 +186,68 @@ class EventPage(AbstractEventPage):
     class Meta:
         verbose_name = _("event page")
 
+    def performance_rows(self, performances, availability):
+        """What each performance shows: its status (the Book rule), Book URL and prices."""
+        language = translation.get_language()
+        rows = []
+        for performance in performances:
+            status = self.booking_status(availability, performance)
+            cancelled = performance.get("state") == "CANCELED"
+            rows.append(
+                {
+                    "performance": performance,
+                    "status": "cancelled" if cancelled else status,
+                    "book_status": status,
+                    "show_availability": status in ("on_sale", "full") and not cancelled,
+                    "book_url": conf.redirect_url(
+                        "product/performance", id=performance["id"], lang=language
+                    )
+                    if status == "on_sale"
+                    else None,
+                }
+            )
+        return rows
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["performances"] = self.upcoming_performances()
-        context["availability"] = get_availabilities(
-            products=[self.ticketshop_id],
-            performances=[p["id"] for p in context["performances"]],
+        performances = self.upcoming_performances()
+        availability = get_availabilities(
+            products=[self.ticketshop_id], performances=[p["id"] for p in performances]
         )
+        rows = self.performance_rows(performances, availability)
+        page_url = request.build_absolute_uri(self.get_url(request))
+        image_url = None
+        if self.teaser_image_id:
+            image_url = request.build_absolute_uri(
+                self.teaser_image.get_rendition("fill-1200x630").url
+            )
+        context["performances"] = performances
+        context["rows"] = rows
+        context["availability"] = availability
+        context["status"] = self.booking_status(availability)
+        context["og_image_url"] = image_url
+        context["json_ld"] = [
+            json_ld_script(performance_json_ld(self, row, page_url, image_url))
+            for row in rows
+            if row["status"] != "ended"
+        ]
         return context
+
+    @path("")
+    def event(self, request):
+        return self.render(request)
+
+    @path("calendar/<int:performance_id>/")
+    def performance_calendar(self, request, performance_id):
+        """An "add to calendar" file of one performance (UID: the ticketshop's id, UTC)."""
+        for performance in self.performances:
+            if int(performance["id"]) == performance_id:
+                cal = calendar.calendar(
+                    self.title,
+                    [(self, performance, request.build_absolute_uri(self.get_url(request)))],
+                )
+                return calendar.ics_response(cal, f"{self.slug}-{performance_id}.ics")
+        raise Http404(_("Unknown performance"))
 
     @classmethod
     def index_for(cls, locale, product):

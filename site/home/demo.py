@@ -4,6 +4,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from events.models import EventIndexPage
+from home.demo_images import attach_event_teasers, hero_image, theme_image
 from home.models import HomePage, StaticPage
 
 HOME = {
@@ -17,9 +18,9 @@ HOME = {
 }
 EVENTS = {
     "en": ("What's on", "Every show, concert and exhibition of the season."),
-    "fr": ("Programmation", "Tous les spectacles, concerts et expositions de la saison."),
+    "fr": ("À l'affiche", "Tous les spectacles, concerts et expositions de la saison."),
     "de": ("Programm", "Alle Vorstellungen, Konzerte und Ausstellungen der Saison."),
-    "es": ("Programación", "Todos los espectáculos, conciertos y exposiciones de la temporada."),
+    "es": ("Cartelera", "Todos los espectáculos, conciertos y exposiciones de la temporada."),
 }
 # The pages the point of sales links to (L6): slug → {language: (title, intro, body)}.
 STATIC_PAGES = {
@@ -137,6 +138,9 @@ STATIC_PAGES = {
         ),
     },
 }
+# The home pages' entry points to the programme, with a drawn image each (names come from the
+# ticketshop's themes, in each language).
+THEMES = {"THEATRE": "Theatre", "MUSIC": "Music", "DANCE": "Dance", "EXHIBITION": "Exhibitions"}
 WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
 
 
@@ -185,7 +189,23 @@ def load_site_demo():
     _translated_tree(english, EventIndexPage, EVENTS, "events", locales)
     for slug, texts in STATIC_PAGES.items():
         _static_page(english, slug, texts, locales)
+    _compose_homes(english)
+    attach_event_teasers()
     return english
+
+
+def _compose_homes(english):
+    """The hero image and the themes' entry points of every home page, set once."""
+    hero = hero_image()
+    tiles = [
+        ("theme", {"code": code, "label": "", "image": theme_image(code, name)})
+        for code, name in THEMES.items()
+    ]
+    for home in [english, *english.get_translations()]:
+        home = home.specific
+        if home.hero_image_id is None and not home.theme_links:
+            home.hero_image, home.theme_links = hero, tiles
+            home.save_revision().publish()
 
 
 def _static_page(home_en, slug, texts, locales):

@@ -13,7 +13,6 @@ from .conftest import PASSWORD, secutix_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(django_settings.VAR_DIR) / "screenshots" / "accounts"
 
 
@@ -30,14 +29,14 @@ def live_saml(live_server, settings, tmp_path):
     return live_server.url
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-def test_sign_in_add_and_remove_a_friend_in_the_browser(live_saml, visitor):
+def test_sign_in_add_and_remove_a_friend_in_the_browser(live_saml, visitor, chromium_executable):
+    """`chromium_executable` (tests/conftest.py) fails, never skips, when Chromium is missing."""
     from playwright.sync_api import expect, sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium_executable, args=["--no-sandbox"])
         page = browser.new_page()
         page.goto(f"{live_saml}/")
         page.click("a.sign-in")

@@ -13,7 +13,7 @@ from ticketshop.organisation.models import Organisation, PointOfSales, SalesChan
 from ticketshop.sales.models import SeatReservation
 
 PARIS = ZoneInfo("Europe/Paris")
-USERNAME, SECRET = "website", "website-demo-key"
+USERNAME, SECRET = "CUBE_WEBSITE", "website-demo-key"
 
 
 def make_shop():

@@ -124,7 +124,7 @@ def test_catalogue_export_costs_a_fixed_number_of_queries(shop):
     from ticketshop.api.catalogue_export import export_catalogue
     from ticketshop.catalogue.models import Product
 
-    small = _queries(lambda: export_catalogue(shop.pos, "en"))
+    small = _queries(lambda: export_catalogue(shop.pos))
     for n in range(5):
         product = Product.objects.create(
             season=shop.season,
@@ -144,6 +144,6 @@ def test_catalogue_export_costs_a_fixed_number_of_queries(shop):
                 configuration=shop.configuration,
             )
     data = {}
-    big = _queries(lambda: data.update(export_catalogue(shop.pos, "en")))
+    big = _queries(lambda: data.update(export_catalogue(shop.pos)))
     assert len(data["seasons"][0]["products"]) == 8
     assert small == big

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from django.core import signing
 
 from tests.api.conftest import SECRET, USERNAME, sell
+from ticketshop.catalogue import models as cat
 from ticketshop.sales.availability import MAX_IDS
 
 AUTH = "/tnai/backend-apis/v1/auth"
@@ -30,7 +30,6 @@ def token(client, shop):
 def test_auth_refuses_wrong_credentials(client, shop):
     for body in (
         {"operator": USERNAME, "secret": "wrong"},
-        {"operator": USERNAME, "partner": "OTHER", "secret": SECRET},
         {"operator": "nobody", "secret": SECRET},
         {},
     ):
@@ -43,25 +42,39 @@ def test_auth_refuses_wrong_credentials(client, shop):
 
 
 def test_catalogue_twin(client, token, shop):
-    response = post(
-        client, CATALOG + "getCatalogDetailed", {"requestId": "x", "language": "fr"}, token
-    )
+    response = post(client, CATALOG + "getCatalogDetailed", {"requestId": 42}, token)
     assert response.status_code == 200
     data = response.json()
-    assert data["requestId"] == "x" and data["statusCode"] == "success"
+    assert data["requestId"] == 42 and data["statusCode"] == "success"
     products = data["catalogData"]["seasons"][0]["products"]
     assert sorted(p["code"] for p in products) == ["CONCERT", "PASS", "SUSP"]
     concert = next(p for p in products if p["code"] == "CONCERT")
-    first_category = concert["performances"][0]["seatCategories"][0]
-    assert {p["tariffCode"]: p["amount"] for p in first_category["prices"]} == {
-        "FULL": 45500,
-        "CHILD": 30000,
-    }
-    config = post(client, CATALOG + "getPOSConfig", {}, token).json()
-    assert config["pointOfSalesCode"] == "TICKETSHOP" and config["currency"] == "EUR"
+    first = concert["event"]["performances"][0]
+    child = cat.Tariff.objects.get(code="CHILD").audience_subcategory_id
+    assert {
+        p["audSubCatId"]: p["amount"] for p in first["prices"] if p["seatCatId"] == shop.cat1.pk
+    } == {cat.Tariff.objects.get(code="FULL").audience_subcategory_id: 45500, child: 30000}
+    config = post(client, CATALOG + "getPOSConfig", {}, token).json()["posConfigData"]
+    assert config["posId"] == shop.pos.pk and config["currencyCode"] == "EUR"
+    assert config["organizationTimeZone"] == "Europe/Paris"
     assert config["termsOfSaleUrl"] == "https://www.thecube.example/en/terms/"
-    assert post(client, CATALOG + "isCatalogServiceAlive", {}, token).json() == {"alive": True}
-    assert "<catalog>" in post(client, CATALOG + "getCatalog", {}, token).json()["catalogData"]
+    alive = post(client, CATALOG + "isCatalogServiceAlive", {}, token).json()
+    assert alive["statusCode"] == "success" and isinstance(alive["requestId"], int)
+    same = post(client, CATALOG + "getCatalog", {}, token).json()["catalogData"]
+    assert same == data["catalogData"]
+    refused = post(client, CATALOG + "getCatalogDetailed", {"requestId": "r1"}, token)
+    assert refused.status_code == 400 and refused.json()["statusCode"] == "error.request.invalid"
+
+
+def test_large_catalogue_answers_in_progress_then_the_catalogue(client, token, shop, settings):
+    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 2}
+    first = post(client, CATALOG + "getCatalogDetailed", {}, token).json()
+    assert first["statusCode"] == "in_progress" and "catalogData" not in first
+    assert isinstance(first["requestId"], int) and first["requestState"]
+    again = post(client, CATALOG + "getCatalogDetailed", {"requestId": first["requestId"]}, token)
+    data = again.json()
+    assert data["statusCode"] == "success" and data["requestId"] == first["requestId"]
+    assert len(data["catalogData"]["seasons"][0]["products"]) == 3
 
 
 def test_availability_twin(client, token, shop):
@@ -86,10 +99,10 @@ def test_availability_twin(client, token, shop):
     updated = post(
         client,
         AVAILABILITY + "getUpdatedAvailabilities",
-        {"referenceDate": "2000-01-01T00:00:00+00:00"},
+        {"pointOfSalesId": shop.pos.pk, "referenceDate": "2000-01-01T00:00:00+00:00"},
         token,
     ).json()
-    assert shop.concert.pk in [a["productId"] for a in updated["availabilities"]]
+    assert shop.concert.pk in [a["productId"] for a in updated["availabilityUpdateData"]]
 
 
 def test_remaining_count_hidden_when_the_point_of_sales_says_so(client, token, shop):
@@ -105,20 +118,21 @@ def test_remaining_count_hidden_when_the_point_of_sales_says_so(client, token, s
 @pytest.mark.parametrize(
     "body,code",
     [
-        ({}, "bad_request"),
-        ({"productIds": []}, "bad_request"),
-        ({"productIds": "1,2"}, "bad_request"),
-        ({"productIds": ["1"]}, "bad_request"),
-        ({"productIds": [True]}, "bad_request"),
-        ({"productIds": [0]}, "bad_request"),
-        ({"productIds": [2**70]}, "bad_request"),
-        ({"productIds": list(range(1, MAX_IDS + 2))}, "too_many_ids"),
+        ({}, "error.request.invalid"),
+        ({"productIds": []}, "error.request.invalid"),
+        ({"productIds": "1,2"}, "error.request.invalid"),
+        ({"productIds": ["1"]}, "error.request.invalid"),
+        ({"productIds": [True]}, "error.request.invalid"),
+        ({"productIds": [0]}, "error.request.invalid"),
+        ({"productIds": [2**70]}, "error.request.invalid"),
+        ({"productIds": list(range(1, MAX_IDS + 2))}, "error.ids.tooMany"),
     ],
 )
 def test_bad_availability_parameters(client, token, body, code):
     response = post(client, AVAILABILITY + "getProductAvailability", body, token)
     assert response.status_code == 400
-    assert response.json()["error"] == code and response.json()["message"]
+    assert response.json()["statusCode"] == code and response.json()["statusDetail"]
+    assert isinstance(response.json()["requestId"], int)
 
 
 def test_json_errors(client, token, shop):
@@ -127,15 +141,27 @@ def test_json_errors(client, token, shop):
         == 400
     )
     bad_date = post(
-        client, AVAILABILITY + "getUpdatedAvailabilities", {"referenceDate": "soon"}, token
+        client,
+        AVAILABILITY + "getUpdatedAvailabilities",
+        {"pointOfSalesId": shop.pos.pk, "referenceDate": "soon"},
+        token,
     )
-    assert bad_date.status_code == 400 and "ISO 8601" in bad_date.json()["message"]
-    unknown = post(client, CATALOG + "dropTables", {}, token)
-    assert unknown.status_code == 404 and unknown.json()["error"] == "unknown_method"
+    assert bad_date.status_code == 400 and "ISO 8601" in bad_date.json()["statusDetail"]
+    for path in (
+        CATALOG + "dropTables",
+        "/tnseb/backend-apis/bookingService/v1_33/book",
+        "/tnseb/backend-apis/catalogService/v1_99/getPOSConfig",
+        "/tnseb/backend-apis/anything",
+    ):
+        for method in (client.post, client.get):
+            unknown = method(path)
+            assert unknown.status_code == 404, path  # never a redirect nor a page
+            assert unknown.json()["statusCode"] == "error.method.unknown"
     assert post(client, CATALOG + "getPOSConfig", {}).status_code == 401
     assert post(client, CATALOG + "getPOSConfig", {}, "forged").status_code == 401
-    forged = signing.dumps({"a": shop.account.pk}, salt="another-salt")
-    assert post(client, CATALOG + "getPOSConfig", {}, forged).status_code == 401
+    assert post(client, CATALOG + "getPOSConfig", {}, "forged").json()["statusCode"] == (
+        "error.authentication"
+    )
     shop.account.set_secret("a-new-secret")
     shop.account.save()
     assert post(client, CATALOG + "getPOSConfig", {}, token).status_code == 401
@@ -149,9 +175,10 @@ def test_deactivating_the_account_revokes_its_tokens(client, token, shop):
 
 
 def test_expired_token_is_refused(client, token, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "API_TOKEN_SECONDS": -1}
-    response = post(client, CATALOG + "getPOSConfig", {}, token)
-    assert response.status_code == 401 and "expired" in response.json()["message"]
+    settings.SECUTIX = {**settings.SECUTIX, "API_TOKEN_SECONDS": -120}
+    expired = post(client, AUTH, {"operator": USERNAME, "secret": SECRET}).json()["token"]
+    response = post(client, CATALOG + "getPOSConfig", {}, expired)
+    assert response.status_code == 401 and "expired" in response.json()["statusDetail"]
 
 
 def test_public_availability_for_browsers(client, shop, settings):
@@ -180,7 +207,7 @@ def test_public_availability_for_browsers(client, shop, settings):
     assert client.get(PUBLIC, {"performances": "-3"}).status_code == 400
     assert client.get(PUBLIC).status_code == 400
     too_many = ",".join(str(i) for i in range(1, MAX_IDS + 2))
-    assert client.get(PUBLIC, {"products": too_many}).json()["error"] == "too_many_ids"
+    assert client.get(PUBLIC, {"products": too_many}).json()["statusCode"] == "error.ids.tooMany"
     assert client.post(PUBLIC).status_code == 405
 
 

@@ -126,6 +126,9 @@ def test_api_documents_itself(client, shop):
         "/api/1/redirect/account/register",
         "callbackUrl",
         "CatalogService.webservice?wsdl",
+        "CUBE_WEBSITE",
+        "HS256",
+        "SINGLE_ENTRY",
     ):
         assert name in content, name
     data = client.get("/api/1/", {"format": "json"}).json()
@@ -139,7 +142,12 @@ def test_api_documents_itself(client, shop):
         "getPOSConfig",
         "isCatalogServiceAlive",
     }
-    assert "seasonCode" in methods["getCatalogDetailed"]["parameters"]
+    assert set(methods["getCatalogDetailed"]["parameters"]) == {"requestId", "scope"}
+    assert methods["getPOSConfig"]["result"] == "POSConfigResult"
+    served = {g["id"]: {m["name"] for m in g["methods"]} for g in data["groups"]}
+    assert {"listSeasons", "searchProductsByCriteria", "listVatCodes"} <= served["soap-setup"]
+    assert served["json-externalOrderHistoryService"] == {"listTicketsByCriteria"}
+    assert "getSeatsAvailability" in served["json-availabilityService"]
     openapi = client.get("/api/1/openapi.json").json()
     assert openapi["openapi"].startswith("3.")
     assert (

@@ -3,8 +3,8 @@ connection, through the one booking service (hold the best seat, then confirm).
 
 Usage: python tests/booking/race.py sqlite|<postgres server URL> [buyers] [free seats]
        [--services] [--bench]
-By default each buyer goes through HTTP (Django's test client: sign in on the IdP, hold one seat
-on the performance page, pay with their gift voucher) and every answer must be a redirect or the
+By default each buyer goes through real HTTP against a live server (gunicorn, several worker
+processes: sign in on the IdP, hold one seat on the performance page, pay with their gift voucher) and every answer must be a redirect or the
 "not enough seats" page; --services calls the booking service directly (hold + confirm).
 Prints one JSON object: sold, refused, errors, seats in two orders, oversell, elapsed and, with
 --bench, the checkout throughput (orders per second) of buyers who all get their seats.
@@ -103,7 +103,13 @@ def build_venue(seat_count, sold_count, rows_of=25):
 def run_buyers(pos, performance, category, tariff, buyers, places_each=1, workers=None):
     from django.db import connection
 
-    from ticketshop.sales.services import NotEnoughPlaces, confirm_order, hold_places, new_cart
+    from ticketshop.sales.services import (
+        NotEnoughPlaces,
+        confirm_order,
+        hold_places,
+        new_cart,
+        start_payment,
+    )
 
     results = []
     lock = threading.Lock()
@@ -121,7 +127,8 @@ def run_buyers(pos, performance, category, tariff, buyers, places_each=1, worker
                 try:
                     cart = new_cart(pos)
                     hold_places(cart, performance, {tariff.pk: places_each}, category)
-                    confirm_order(cart)
+                    start_payment(cart.pk, None)
+                    confirm_order(cart.pk)
                     outcome = "sold"
                 except NotEnoughPlaces:
                     outcome = "refused"
@@ -170,45 +177,122 @@ def prepare_http(pos, buyers, keys_dir):
     )
 
 
-def run_http_buyers(performance, category, tariff, buyers):
-    """Each buyer, in its own thread and connection, signs in, holds a seat and pays, over HTTP
-    (Django's test client: the whole request stack, middleware, views, templates)."""
-    from django.db import connection
-    from django.test import Client
+class LiveServer:
+    """The product served by gunicorn (several worker processes, real sockets) on this run's
+    database: the race goes through HTTP as browsers would, middleware and CSRF included."""
+
+    def __init__(self, pos, keys_dir, workers=3, threads=16):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+            "DJANGO_SETTINGS_MODULE": "tests.booking.race_settings",
+            "SECUTIX_KEYS_DIR": str(keys_dir),
+            "SECUTIX_ORGANISATION_CODE": pos.channel.organisation.code,
+            "SECUTIX_CHANNEL_CODE": pos.channel.code,
+            "SECUTIX_POINT_OF_SALES_CODE": pos.code,
+            "SECUTIX_COOKIE_DOMAIN": "",
+        }
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                f"--bind=127.0.0.1:{self.port}",
+                "--log-level=warning",
+                "--timeout=120",
+                "--preload",
+                "website.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # stopped as a group, never left behind
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        import requests
+
+        deadline = time.monotonic() + 180
+        try:
+            while True:
+                try:  # each worker loads its URLconf on its first request: warm them all
+                    for _i in range(workers * 2):
+                        requests.get(f"{self.url}/idp/login/", timeout=120)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except Exception:  # noqa: BLE001 - never leave the server behind
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def _csrf_post(session, url, data):
+    token = session.cookies.get("csrftoken")
+    return session.post(url, {**data, "csrfmiddlewaretoken": token}, allow_redirects=False)
+
+
+def run_http_buyers(server, performance, category, tariff, buyers):
+    """Each buyer, in its own thread, signs in on the IdP, holds a seat and pays, over real HTTP
+    against the live server (gunicorn workers, each with its own database connections)."""
+    import requests
 
     results = []
     lock = threading.Lock()
     barrier = threading.Barrier(buyers)
 
     def buyer(i):
-        client = Client()
+        session = requests.Session()
+        session.headers["Connection"] = "close"  # no idle keep-alive for the server to reset
         try:
-            response = client.post(
-                "/idp/login/",
+            session.get(f"{server.url}/idp/login/", timeout=60)
+            response = _csrf_post(
+                session,
+                f"{server.url}/idp/login/",
                 {"email": f"buyer{i}@example.com", "password": "Race-Password-1", "next": "/"},
             )
             if response.status_code != 302:
+                barrier.abort()  # the others fail at once instead of waiting forever
                 raise AssertionError(f"sign-in answered {response.status_code}")
-            barrier.wait()
-            response = client.post(
-                f"/shop/en/performance/{performance.pk}/",
+            barrier.wait(timeout=300)
+            response = _csrf_post(
+                session,
+                f"{server.url}/shop/en/performance/{performance.pk}/",
                 {"category": category.pk, f"qty_{tariff.pk}": 1},
             )
-            if response.status_code == 400 and b"Not enough seats" in response.content:
+            if response.status_code == 400 and "Not enough seats" in response.text:
                 outcome = "refused"
             elif response.status_code != 302:
                 outcome = f"error: hold answered {response.status_code}"
             else:
-                response = client.post("/shop/en/cart/checkout/", {"voucher": f"RACE{i}"})
-                location = response.get("Location", "")
+                response = _csrf_post(
+                    session, f"{server.url}/shop/en/cart/checkout/", {"voucher": f"RACE{i}"}
+                )
+                location = response.headers.get("Location", "")
                 if response.status_code == 302 and "/shop/en/order/" in location:
                     outcome = "sold"
                 else:
                     outcome = f"error: checkout answered {response.status_code} {location}"
         except Exception as exc:  # noqa: BLE001 - reported, the test fails on it
             outcome = f"error: {exc!r}"
-        finally:
-            connection.close()
         with lock:
             results.append(outcome)
 
@@ -264,11 +348,19 @@ def main(argv):
         if "--services" in argv:
             results, elapsed = run_buyers(pos, performance, category, tariff, buyers)
         else:
-            prepare_http(pos, buyers, Path(tempfile.mkdtemp(prefix="race-keys-")))
+            keys = Path(tempfile.mkdtemp(prefix="race-keys-"))
+            prepare_http(pos, buyers, keys)
             connection.close()
-            results, elapsed = run_http_buyers(performance, category, tariff, buyers)
+            # SQLite (the embedded mode) serialises writers: a few request threads, else a
+            # writer can starve past the product's 30 s busy timeout on a loaded machine
+            sqlite = connection.vendor == "sqlite"
+            server = LiveServer(pos, keys, workers=2 if sqlite else 3, threads=4 if sqlite else 16)
+            try:
+                results, elapsed = run_http_buyers(server, performance, category, tariff, buyers)
+            finally:
+                server.stop()
         report = {
-            "mode": "services" if "--services" in argv else "http",
+            "mode": "services" if "--services" in argv else "live-http",
             "vendor": connection.vendor,
             "buyers": buyers,
             "free_seats": free,

@@ -17,7 +17,7 @@ def run_race(target):
         [sys.executable, str(RACE), target, "200", "50"],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=480,
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": ""},
     )
@@ -26,7 +26,7 @@ def run_race(target):
 
 
 def assert_no_oversell(report):
-    assert report["mode"] == "http"
+    assert report["mode"] == "live-http"  # real sockets, gunicorn workers
     assert report["errors"] == []
     assert report["sold"] == 50
     assert report["refused"] == 150
@@ -36,6 +36,7 @@ def assert_no_oversell(report):
     assert report["oversell"] == 0
 
 
+@pytest.mark.timeout(600)  # 200 buyers in subprocesses: 90 s seen on a loaded machine
 def test_race_for_the_last_50_seats_on_sqlite():
     report = run_race("sqlite")
     assert report["vendor"] == "sqlite"
@@ -43,6 +44,7 @@ def test_race_for_the_last_50_seats_on_sqlite():
 
 
 @pytest.mark.postgres
+@pytest.mark.timeout(600)
 def test_race_for_the_last_50_seats_on_postgresql():
     url = os.environ.get("TEST_POSTGRES_URL")
     if not url:

@@ -90,15 +90,7 @@ def test_a_planted_violation_breaks_the_contract(options, graph, contract_id, im
     assert not check.kept
 
 
-# Imports of a view module by something other than a URLconf, in files other engineers own:
-# to be removed by issue 9/17 merge (account/booking_views.py uses the account pages and the
-# shop's keep_404; the API's docs and redirects take helpers from json_views).
-KNOWN_VIEW_IMPORTS = {
-    ("ticketshop.account.booking_views", "ticketshop.account.views"),
-    ("ticketshop.account.booking_views", "ticketshop.shop.views"),
-    ("ticketshop.api.docs", "ticketshop.api.json_views"),
-    ("ticketshop.api.redirects", "ticketshop.api.json_views"),
-}
+KNOWN_VIEW_IMPORTS = set()
 
 
 def is_view_module(name):

@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC_ID = re.compile(r"\b[BCFLRSWX][0-9]{1,2}\b")
+# A quoted "S26" is data (a season code), not a reference to the spec.
+SPEC_ID = re.compile(r"(?<![\"'])\b[BCFLRSWX][0-9]{1,2}\b(?![\"'])")
 
 
 def test_every_spec_id_named_in_the_code_is_in_the_glossary():

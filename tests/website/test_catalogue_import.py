@@ -49,7 +49,7 @@ def test_first_import_creates_a_page_per_product_and_language(ticketshop):
         assert page.get_parent().locale.language_code == language
         assert page.url == f"/{language}/events/concert/"
     english = pages["en"]
-    assert english.product_code == "CONCERT" and english.family == "EVENT"
+    assert english.product_code == "CONCERT" and english.family == "SINGLE_ENTRY"
     assert english.theme_codes == ",MUSIC,JAZZ," or english.theme_codes == ",JAZZ,MUSIC,"
     assert english.season_code == "S2026"
     assert len(english.performances) == 2
@@ -202,23 +202,29 @@ def test_a_failed_run_changes_nothing_and_says_why(
     assert expected in run.error_log
 
 
-def test_in_progress_is_fetched_again_with_the_same_request_id(monkeypatch, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "IMPORT_IN_PROGRESS_WAIT_SECONDS": 0}
-    answers = [
-        {"statusCode": "in_progress"},
-        {"statusCode": "in_progress"},
-        {"statusCode": "success", "catalogData": {"seasons": []}},
-    ]
-    request_ids = []
+def test_in_progress_is_polled_with_the_integer_request_id_over_soap(ticketshop, settings):
+    """The ticketshop answers a large catalogue in_progress (here: any catalogue); the plugin
+    asks again with the Integer requestId it was given, through real SOAP, and imports."""
+    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 0}
+    seen = []
+    original = soap_client._call
 
-    def fake_call(service, method, **params):
-        request_ids.append(params["requestId"])
-        return answers.pop(0)
+    def spy(service, method, **params):
+        answer = original(service, method, **params)
+        seen.append((method, params.get("requestId"), answer["statusCode"], answer["requestId"]))
+        return answer
 
-    monkeypatch.setattr(soap_client, "_service", lambda *a, **k: None)
-    monkeypatch.setattr(soap_client, "_call", fake_call)
-    assert soap_client.catalogue_detailed(sleep=lambda s: None) == {"seasons": []}
-    assert len(request_ids) == 3 and len(set(request_ids)) == 1
+    soap_client._call = spy
+    try:
+        run = run_import()
+    finally:
+        soap_client._call = original
+    assert run.status == ImportRun.Status.SUCCESS, run.error_log
+    assert run.created == 3 * 4
+    catalogue_calls = [s for s in seen if s[0] == "getCatalogDetailed"]
+    [(_m, asked_1, status_1, id_1), (_m2, asked_2, status_2, id_2)] = catalogue_calls
+    assert asked_1 is None and status_1 == "in_progress" and isinstance(id_1, int)
+    assert asked_2 == id_1 and status_2 == "success" and id_2 == id_1
 
 
 def test_the_command_shows_progress_and_a_summary(ticketshop):

@@ -6,15 +6,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ticketshop.account.views import _render, contact_required, point_of_sales
+from ticketshop.account.pages import contact_required
+from ticketshop.account.pages import render_account_page as _render
 from ticketshop.catalogue.models import Family
+from ticketshop.http import keep_404 as keep_404_of
 from ticketshop.multilingual import normalise_language
+from ticketshop.organisation.points_of_sale import current_point_of_sales as point_of_sales
 from ticketshop.sales import services as sales
-from ticketshop.sales.models import Order, OrderLine
 from ticketshop.sales.tickets import ticket_pdf
-from ticketshop.shop.views import keep_404
 
 SUBSCRIPTION_FAMILIES = (Family.SUBSCRIPTION, Family.UNDATED_PASS, Family.PACKAGE)
+keep_404 = keep_404_of("ticketshop.account.urls")
 
 
 def _can_modify_holder(pos):
@@ -45,15 +47,11 @@ def tickets(request):
 def _own_ticket(contact, ticket_id):
     """A ticket of an order `contact` placed; anybody else's → 404 (never 403: no probing)."""
     line = (
-        OrderLine.objects.select_related(
+        sales.live_tickets()
+        .select_related(
             "order", "product", "performance", "reservation__seat", "tariff", "seat_category"
         )
-        .filter(
-            pk=ticket_id,
-            order__contact=contact,
-            order__status=Order.Status.PAID,
-            barcode__isnull=False,
-        )
+        .filter(pk=ticket_id, order__contact=contact)
         .first()
     )
     if line is None:
@@ -93,11 +91,7 @@ def ticket_holder(request, ticket_id):
 @contact_required
 @require_GET
 def orders(request):
-    items = (
-        Order.objects.filter(contact=request.contact, status=Order.Status.PAID)
-        .prefetch_related("lines")
-        .order_by("-paid_at")
-    )
+    items = sales.orders_of(request.contact)
     return _render(request, "account/orders.html", {"section": "orders", "orders": items})
 
 
@@ -105,18 +99,13 @@ def orders(request):
 @contact_required
 @require_GET
 def order_detail(request, order_id):
-    item = Order.objects.filter(
-        pk=order_id, contact=request.contact, status=Order.Status.PAID
-    ).first()
+    item = sales.paid_order_of(request.contact, order_id)
     if item is None:
         raise Http404
-    lines = item.lines.select_related(
-        "product", "performance", "reservation__seat", "tariff", "seat_category"
-    )
     return _render(
         request,
         "account/order_detail.html",
-        {"section": "orders", "order": item, "lines": lines, "payments": item.payments.all()},
+        {"section": "orders", "order": item, "payments": item.payments.all()},
     )
 
 

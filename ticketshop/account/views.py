@@ -31,10 +31,6 @@ from ticketshop.idp.cookie import set_contact_cookie
 from ticketshop.idp.session import sign_in
 from ticketshop.organisation.points_of_sale import current_point_of_sales
 
-# Still imported by booking_views (issue 9 owns it): to be taken from `pages` after its merge.
-_render = render_account_page
-point_of_sales = current_point_of_sales
-
 
 def friends_enabled(contact):
     return friends_and_family_enabled(current_point_of_sales(), contact)
@@ -43,14 +39,16 @@ def friends_enabled(contact):
 @contact_required
 @require_GET
 def home(request):
-    return _render(request, "account/home.html", {"section": "home"})
+    return render_account_page(request, "account/home.html", {"section": "home"})
 
 
 @contact_required
 @require_GET
 def empty_page(request, section):
     """Offers: a real empty state until a feature fills it (the other sections have pages)."""
-    return _render(request, "account/empty.html", {"section": section, "heading": _("Offers")})
+    return render_account_page(
+        request, "account/empty.html", {"section": section, "heading": _("Offers")}
+    )
 
 
 def _details_form(request, organisation, data=None, **kwargs):
@@ -114,7 +112,7 @@ def profile(request):
         )
         messages.success(request, _("Your details have been saved."))
         return HttpResponseRedirect(callback_url(request) or reverse("account:profile"))
-    return _render(
+    return render_account_page(
         request,
         "account/profile.html",
         {"section": "profile", "form": form, "query": request.GET.urlencode()},
@@ -194,13 +192,13 @@ def register(request):
 @contact_required
 @require_GET
 def password(request):
-    return _render(request, "account/password.html", {"section": "password"})
+    return render_account_page(request, "account/password.html", {"section": "password"})
 
 
 @contact_required
 @require_GET
 def addresses(request):
-    return _render(
+    return render_account_page(
         request,
         "account/addresses.html",
         {"section": "addresses", "addresses": request.contact.addresses.all()},
@@ -231,7 +229,7 @@ def _friends_response(request, context, status=200):
         if request.headers.get("X-Requested-With") == "fetch"
         else "account/friends.html"
     )
-    return _render(request, template, context, status=status)
+    return render_account_page(request, template, context, status=status)
 
 
 @contact_required

@@ -1,16 +1,15 @@
 """Who is calling: API accounts checked by username and secret, and the signed bearer tokens of
 the JSON services. The point of sales always comes from here, never from a request parameter."""
 
-import hashlib
+import time
 
+import jwt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from ticketshop.api.models import ApiAccount
 
-TOKEN_SALT = "ticketshop.api.token"
 DEFAULT_TOKEN_SECONDS = 3600
 
 
@@ -26,7 +25,7 @@ def token_lifetime():
 def authenticate(username, secret, partner=None):
     """The active ApiAccount for these credentials (with its point of sales), or raise.
 
-    `partner`, when given, must be the code of the account's point of sales.
+    `partner` is the integrator's free name (SecuTix's): any string is accepted.
     """
     if not isinstance(username, str) or not isinstance(secret, str) or not username or not secret:
         raise AuthenticationFailed(_("Username and secret are required."))
@@ -40,35 +39,74 @@ def authenticate(username, secret, partner=None):
         raise AuthenticationFailed()
     if not account.check_secret(secret):
         raise AuthenticationFailed()
-    if partner not in (None, "") and partner != account.point_of_sales.code:
-        raise AuthenticationFailed()
+    if partner is not None and not isinstance(partner, str):
+        raise AuthenticationFailed(_("partner must be a string."))
     return account
 
 
-def _secret_mark(account):
-    """A short digest of the stored secret: changing the secret revokes the tokens."""
-    return hashlib.sha256(account.secret.encode()).hexdigest()[:16]
+ALGORITHM = "HS256"
+LEEWAY_SECONDS = 30
 
 
-def issue_token(account):
-    return signing.dumps({"a": account.pk, "s": _secret_mark(account)}, salt=TOKEN_SALT)
+def issue_token(account, partner=None):
+    """An HS256 JWT: sub = institution, aud = operator, iss = the partner's free name."""
+    now = int(time.time())
+    claims = {
+        "sub": account.institution,
+        "aud": account.username,
+        "iss": partner or account.username,
+        "iat": now,
+        "exp": now + token_lifetime(),
+    }
+    return jwt.encode(claims, account.jwt_key(), algorithm=ALGORITHM)
 
 
 def account_from_token(token):
-    """The active account a bearer token was issued to, or raise AuthenticationFailed."""
+    """The active account a bearer JWT is for, or raise AuthenticationFailed.
+
+    The JWT may come from the auth call or be signed by the client itself with its secret
+    (HS256): `aud` names the operator, `sub` its institution, `iss` the partner (any name),
+    `exp` is required and at most the token lifetime away. Changing the secret or deactivating
+    the account revokes every token.
+    """
+    invalid = AuthenticationFailed(_("Invalid token."))
     try:
-        data = signing.loads(token or "", salt=TOKEN_SALT, max_age=token_lifetime())
-    except signing.SignatureExpired as exc:
-        raise AuthenticationFailed(_("The token has expired.")) from exc
-    except signing.BadSignature as exc:
-        raise AuthenticationFailed(_("Invalid token.")) from exc
+        claims = jwt.decode(token or "", options={"verify_signature": False})
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise invalid from exc
+    if header.get("alg") != ALGORITHM:
+        raise invalid
+    operator = claims.get("aud")
+    if isinstance(operator, list) and len(operator) == 1:
+        operator = operator[0]
+    if not isinstance(operator, str) or not operator:
+        raise invalid
     account = (
         ApiAccount.objects.select_related("point_of_sales__channel__organisation")
-        .filter(pk=data.get("a"), active=True)
+        .filter(username=operator, active=True)
         .first()
     )
-    if account is None or data.get("s") != _secret_mark(account):
-        raise AuthenticationFailed(_("Invalid token."))
+    key = account.jwt_key() if account else None
+    if account is None or not key:
+        raise invalid
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=account.username,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "sub", "aud", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthenticationFailed(_("The token has expired.")) from exc
+    except jwt.PyJWTError as exc:
+        raise invalid from exc
+    if claims["sub"] != account.institution or not str(claims["iss"]).strip():
+        raise invalid
+    if claims["exp"] > time.time() + token_lifetime() + LEEWAY_SECONDS:
+        raise AuthenticationFailed(_("The token lives longer than allowed."))
     return account
 
 
@@ -76,7 +114,11 @@ def ensure_account(username, secret, point_of_sales):
     """Make the API account `username` exist, active, for `point_of_sales`, with `secret`.
 
     Idempotent: a second run with the same values writes nothing. Returns (account, created).
+    Operators are named `<INSTITUTION>_<NAME>` after the organisation's code (CUBE_WEBSITE).
     """
+    institution = point_of_sales.channel.organisation.code
+    if not username.startswith(f"{institution}_") or username == f"{institution}_":
+        raise ValueError(f"An operator is named {institution}_<NAME>, not {username!r}.")
     account = ApiAccount.objects.filter(username=username).first()
     created = account is None
     if created:
@@ -84,7 +126,7 @@ def ensure_account(username, secret, point_of_sales):
     changed = created or account.point_of_sales_id != point_of_sales.pk or not account.active
     account.point_of_sales = point_of_sales
     account.active = True
-    if created or not account.check_secret(secret):
+    if created or not account.check_secret(secret) or account.jwt_key() != secret:
         account.set_secret(secret)
         changed = True
     if changed:

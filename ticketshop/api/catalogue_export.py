@@ -1,32 +1,72 @@
-"""The catalogue as a point of sales sees it (C2), as plain Python data shared by SOAP and JSON.
+# Over 400 lines on purpose: the whole v1_33 catalogue vocabulary (seasons, audiences, price levels, products, performances) in one mapping table and its builders.
+"""The catalogue as a point of sales sees it (C2), in SecuTix's v1_33 vocabulary, as plain
+Python data shared by SOAP and JSON (catalogService and setupService).
 
-Only RUNNING and SUSPENDED products (and performances) are exported. Prices are integer
-thousandths of the currency unit. A fixed number of queries whatever the size of the catalogue.
+Only RUNNING and SUSPENDED products (and performances) are exported. Amounts are integer
+thousandths of the currency unit, durations seconds, texts `{"translations": [{locale, value}]}`.
+A fixed number of queries whatever the size of the catalogue.
+
+Our domain is richer than SecuTix's product families; the mapping (README, /api/1/):
+
+| our family             | productFamilyType | productFamilySubType  |
+|------------------------|-------------------|-----------------------|
+| EVENT                  | SINGLE_ENTRY      | EVENT                 |
+| COMPETITION            | SINGLE_ENTRY      | COMPETITION           |
+| VISIT_PASS_INDIVIDUAL  | PASS              | VISIT_PASS_INDIVIDUAL |
+| VISIT_PASS_GROUP       | PASS              | VISIT_PASS_GROUP      |
+| UNDATED_PASS           | PASS              | UNDATED_PASS          |
+| SUBSCRIPTION           | SEASONTICKET      | SUBSCRIPTION          |
+| PACKAGE                | PACKAGE           | PACKAGE               |
+
+Price levels are our price grids (one per product); audience categories and their
+sub-categories are the organisation's, repeated in every season as SecuTix does.
 """
 
+from collections import defaultdict
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django.db.models import Max, Prefetch
-from django.utils import timezone
-from lxml import etree
 
 from ticketshop.catalogue.models import (
     AudienceCategory,
     AudienceSubcategory,
-    CrossSelling,
+    Family,
     Performance,
     Price,
+    PriceGrid,
     Product,
     SalesPeriod,
     Season,
     SeatCategory,
-    ShowcaseItem,
     State,
     Theme,
+    VatCode,
 )
 from ticketshop.multilingual import LANGUAGES
 
 EXPORTED_STATES = (State.RUNNING, State.SUSPENDED)
+
+FAMILY_TYPES = {
+    Family.EVENT: "SINGLE_ENTRY",
+    Family.COMPETITION: "SINGLE_ENTRY",
+    Family.VISIT_PASS_INDIVIDUAL: "PASS",
+    Family.VISIT_PASS_GROUP: "PASS",
+    Family.UNDATED_PASS: "PASS",
+    Family.SUBSCRIPTION: "SEASONTICKET",
+    Family.PACKAGE: "PACKAGE",
+}
+PRODUCT_FAMILY_TYPES = (
+    "SINGLE_ENTRY",
+    "SEASONTICKET",
+    "PASS",
+    "PACKAGE",
+    "MEMBERSHIP",
+    "SERVICE",
+    "GOODS",
+    "TRANSPORT",
+    "HOSPITALITY",
+)
 
 
 def thousandths(amount):
@@ -37,39 +77,39 @@ def iso(value):
     return value.isoformat() if value is not None else None
 
 
-def texts(obj, prefix):
-    """[{"language": "en", "value": "…"}, …] for the languages that have a text."""
-    return [
-        {"language": lang, "value": getattr(obj, f"{prefix}_{lang}")}
-        for lang in LANGUAGES
-        if getattr(obj, f"{prefix}_{lang}")
-    ]
+def translated(obj, prefix="name"):
+    """SecuTix's translated text: {"translations": [{"locale": "en", "value": "…"}, …]}."""
+    return {
+        "translations": [
+            {"locale": lang, "value": getattr(obj, f"{prefix}_{lang}")}
+            for lang in LANGUAGES
+            if getattr(obj, f"{prefix}_{lang}")
+        ]
+    }
 
 
-def _named(obj, language):
-    return {"id": obj.pk, "code": obj.code, "name": obj.name(language), "names": texts(obj, "name")}
+def _named(obj):
+    return {"id": obj.pk, "code": obj.code, "externalName": translated(obj)}
 
 
 def point_of_sales_config(point_of_sales):
-    organisation = point_of_sales.channel.organisation
+    """posConfigData of getPOSConfig."""
+    channel = point_of_sales.channel
+    organisation = channel.organisation
     return {
-        "pointOfSalesId": point_of_sales.pk,
-        "pointOfSalesCode": point_of_sales.code,
-        "pointOfSalesName": point_of_sales.name,
-        "organisationCode": organisation.code,
-        "channelCode": point_of_sales.channel.code,
-        "currency": organisation.currency,
-        "timeZone": organisation.time_zone,
+        "posId": point_of_sales.pk,
+        "posCode": point_of_sales.code,
+        "posName": point_of_sales.name,
+        "institutionCode": organisation.code,
+        "salesChannelCode": channel.code,
+        "currencyCode": organisation.currency,
+        "organizationTimeZone": organisation.time_zone,
         "defaultLanguage": point_of_sales.default_language,
         "languages": list(LANGUAGES),
-        "alertRatio": str(point_of_sales.alert_ratio),
         "showRemainingCount": point_of_sales.show_remaining_count,
         "productDetailUrl": point_of_sales.external_url("product_detail_url"),
         "websiteHomeUrl": point_of_sales.external_url("website_home_url"),
         "termsOfSaleUrl": point_of_sales.external_url("terms_of_sale_url"),
-        "securityPrivacyUrl": point_of_sales.external_url("security_privacy_url"),
-        "helpUrl": point_of_sales.external_url("help_url"),
-        "contactUrl": point_of_sales.external_url("contact_url"),
     }
 
 
@@ -88,96 +128,204 @@ def last_setup_update(point_of_sales):
     return max(dates) if dates else None
 
 
-def _prices(prices, language):
+# --- reference data: VAT codes, audiences, price levels -----------------------------------------
+
+
+def vat_codes(organisation_id):
+    """(the VAT codes as SecuTix lists them, {family: vat code id})."""
+    codes = list(VatCode.objects.filter(organisation_id=organisation_id).order_by("code"))
+    by_family = {}
+    default = next((c.pk for c in codes if not c.family_codes()), None)
+    for family in Family.values:
+        by_family[family] = next((c.pk for c in codes if family in c.family_codes()), default)
+    listed = [
+        {
+            "id": c.pk,
+            "code": c.code,
+            "currentRate": int((c.rate * 100).to_integral_value()),  # hundredths of a percent
+            "country": c.country,
+        }
+        for c in codes
+    ]
+    return listed, by_family
+
+
+def _sub_category_kinds(organisation_id):
+    """{sub-category id: FULL | REDUCED | FREE}: FULL where it has the highest price of a seat
+    category in a grid, FREE where all its prices are 0, REDUCED otherwise."""
+    rows = Price.objects.filter(grid__organisation_id=organisation_id).values_list(
+        "grid_id", "seat_category_id", "tariff__audience_subcategory_id", "amount"
+    )
+    highest, amounts = {}, defaultdict(list)
+    for grid, category, sub, amount in rows:
+        highest[(grid, category)] = max(highest.get((grid, category), amount), amount)
+        amounts[sub].append((grid, category, amount))
+    kinds = {}
+    for sub, entries in amounts.items():
+        if all(a == 0 for _g, _c, a in entries):
+            kinds[sub] = "FREE"
+        elif any(a == highest[(g, c)] for g, c, a in entries):
+            kinds[sub] = "FULL"
+        else:
+            kinds[sub] = "REDUCED"
+    return kinds
+
+
+def audience_sub_category(sub, kinds):
+    return {
+        **_named(sub),
+        "audienceCategoryKind": kinds.get(sub.pk, "FULL"),
+        "requiredAudienceSubCategoryIds": [],
+        "crossSeatCategory": False,
+    }
+
+
+def audience_categories(point_of_sales):
+    organisation_id = point_of_sales.channel.organisation_id
+    kinds = _sub_category_kinds(organisation_id)
+    categories = (
+        AudienceCategory.objects.filter(organisation_id=organisation_id)
+        .prefetch_related(
+            Prefetch("subcategories", queryset=AudienceSubcategory.objects.order_by("code"))
+        )
+        .order_by("code")
+    )
+    result = []
+    for category in categories:
+        subs = [
+            sub
+            for sub in category.subcategories.all()
+            if point_of_sales.show_member_audience_subcategories or not sub.members_only
+        ]
+        members = bool(subs) and all(s.members_only for s in subs)
+        result.append(
+            {
+                **_named(category),
+                "mainCategory": "MEMBER" if members else "OCCASIONAL",
+                "secondaryCategory": "GROUP" if "GROUP" in category.code else "INDIVIDUAL",
+                "audienceSubCategories": [audience_sub_category(s, kinds) for s in subs],
+            }
+        )
+    return result
+
+
+def price_level(grid):
+    return {"id": grid.pk, "code": grid.code, "mainCategory": "OCCASIONAL"}
+
+
+def price_levels(point_of_sales, season_id=None):
+    """The price levels (our price grids) of the exported products, of one season or all."""
+    grids = PriceGrid.objects.filter(
+        products__season__organisation_id=point_of_sales.channel.organisation_id,
+        products__state__in=EXPORTED_STATES,
+    )
+    if season_id is not None:
+        grids = grids.filter(products__season_id=season_id)
+    return [price_level(g) for g in grids.distinct().order_by("code")]
+
+
+def season_state(season, today=None):
+    today = today or datetime.now(UTC).date()
+    return "CLOSED" if season.end_date < today else "RUNNING"
+
+
+def _day(value, end=False):
+    return datetime.combine(value, time(23, 59, 59) if end else time.min, tzinfo=UTC).isoformat()
+
+
+def season_summary(season):
+    return {
+        **_named(season),
+        "state": season_state(season),
+        "start": _day(season.start_date),
+        "end": _day(season.end_date, end=True),
+    }
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+def _prices(prices):
     return [
         {
-            "tariffId": price.tariff_id,
-            "tariffCode": price.tariff.code,
-            "tariffName": price.tariff.name(language),
-            "audienceSubcategoryId": price.tariff.audience_subcategory_id,
-            "audienceSubcategoryCode": price.tariff.audience_subcategory.code,
+            "seatCatId": price.seat_category_id,
+            "audSubCatId": price.tariff.audience_subcategory_id,
+            "priceLevelId": price.grid_id,
             "amount": thousandths(price.amount),
         }
         for price in prices
     ]
 
 
-def _performance(performance, place):
+def _place(configuration, prices):
+    """Site (venue), space (hall), seat categories and prices: the same for every performance
+    of a product in one configuration, so built once and shared."""
+    hall = configuration.hall
+    categories = list(configuration.seat_categories.all())
+    ids = {c.pk for c in categories}
     return {
+        "site": _named(hall.venue),
+        "space": _named(hall),
+        "seatCategories": [{**_named(c), "rank": c.rank} for c in categories],
+        "prices": _prices([p for p in prices if p.seat_category_id in ids]),
+    }
+
+
+def _performance(performance, place, with_state=True):
+    data = {
         "id": performance.pk,
-        "state": performance.state,
         "start": iso(performance.start),
-        "durationMinutes": int(performance.duration.total_seconds() // 60),
+        "duration": int(performance.duration.total_seconds()),
         **place,
     }
+    if with_state:
+        data["state"] = performance.state
+    return data
 
 
-def _place(configuration, prices_by_category, language):
-    """Venue, hall and seat categories with their prices: the same for every performance of a
-    product in one configuration, so built once and shared."""
-    hall = configuration.hall
-    return {
-        "venue": _named(hall.venue, language),
-        "hall": _named(hall, language),
-        "seatCategories": [
-            {
-                **_named(category, language),
-                "rank": category.rank,
-                "prices": _prices(prices_by_category.get(category.pk, []), language),
-            }
-            for category in configuration.seat_categories.all()
-        ],
-    }
-
-
-def _product(product, language, places):
-    prices_by_category = {}
-    for price in product.price_grid.prices.all() if product.price_grid else []:
-        prices_by_category.setdefault(price.seat_category_id, []).append(price)
+def product_data(product, vat_by_family, places, with_state=True):
+    prices = list(product.price_grid.prices.all()) if product.price_grid else []
     performances = []
     for performance in product.performances.all():
         key = (performance.configuration_id, product.price_grid_id)
         if key not in places:
-            places[key] = _place(performance.configuration, prices_by_category, language)
-        performances.append(_performance(performance, places[key]))
-    return {
+            places[key] = _place(performance.configuration, prices)
+        performances.append(_performance(performance, places[key], with_state))
+    data = {
         "id": product.pk,
         "code": product.code,
+        "productFamilyType": FAMILY_TYPES[product.family],
+        "productFamilySubType": product.family,
         "state": product.state,
-        "family": product.family,
-        "name": product.name(language),
-        "names": texts(product, "name"),
-        "description": product.description(language),
-        "descriptions": texts(product, "description"),
-        "productDetailUrl": product.detail_url(language),
-        "quota": product.quota,
+        "vatCodeId": vat_by_family.get(product.family),
+        "externalName": translated(product),
+        "externalDescription": translated(product, "description"),
+        "seasonId": product.season_id,
         "themes": [
-            {**_named(theme, language), "parentId": theme.parent_id}
-            for theme in product.themes.all()
+            {**_named(theme), "parentId": theme.parent_id} for theme in product.themes.all()
         ],
-        "performances": performances,
-        "prices": _prices(prices_by_category.get(None, []), language),
         "salesPeriods": [
             {"start": iso(period.start), "end": iso(period.end)}
             for period in product.sales_periods.all()
         ],
-        "crossSelling": [
-            {"productId": c.suggested_id, "code": c.suggested.code, "rank": c.rank}
-            for c in product.cross_sellings.all()
-        ],
-        "componentIds": [c.pk for c in product.components.all()],
     }
+    if performances:
+        data["event"] = {"performances": performances}
+    undated = [p for p in prices if p.seat_category_id is None]
+    if undated:
+        data["prices"] = _prices(undated)
+    return data
 
 
-def products_queryset(point_of_sales, season_code=None, product_code=None):
+def products_queryset(point_of_sales, season_ids=None, families=None):
     products = Product.objects.filter(
         season__organisation_id=point_of_sales.channel.organisation_id,
         state__in=EXPORTED_STATES,
     )
-    if season_code:
-        products = products.filter(season__code=season_code)
-    if product_code:
-        products = products.filter(code=str(product_code).strip().upper())
+    if season_ids:
+        products = products.filter(season_id__in=season_ids)
+    if families is not None:
+        products = products.filter(family__in=families)
     return products.select_related("price_grid").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("code")),
         Prefetch(
@@ -194,7 +342,7 @@ def products_queryset(point_of_sales, season_code=None, product_code=None):
         ),
         Prefetch(
             "price_grid__prices",
-            queryset=Price.objects.select_related("tariff__audience_subcategory").order_by(
+            queryset=Price.objects.select_related("tariff").order_by(
                 "seat_category_id", "tariff__code"
             ),
         ),
@@ -202,84 +350,61 @@ def products_queryset(point_of_sales, season_code=None, product_code=None):
             "sales_periods",
             queryset=SalesPeriod.objects.filter(point_of_sales=point_of_sales).order_by("start"),
         ),
-        Prefetch(
-            "cross_sellings",
-            queryset=CrossSelling.objects.filter(suggested__state__in=EXPORTED_STATES)
-            .select_related("suggested")
-            .order_by("rank"),
-        ),
-        "components",
     )
 
 
-def export_catalogue(point_of_sales, language=None, season_code=None, product_code=None):
-    """The detailed catalogue of a point of sales, as dicts and lists (JSON-ready)."""
-    language = point_of_sales.language_or_default(language)
+def families_of(product_family_types):
+    """Our families behind SecuTix's productFamilyTypes (None: every family)."""
+    if not product_family_types:
+        return None
+    return [f for f, t in FAMILY_TYPES.items() if t in set(product_family_types)]
+
+
+def search_products(point_of_sales, season_ids=None, family_types=None, first=0, count=None):
+    """setupService.searchProductsByCriteria: one page of products, in id order."""
     organisation_id = point_of_sales.channel.organisation_id
-    products = list(products_queryset(point_of_sales, season_code, product_code))
-    places = {}  # (configuration, price grid) -> venue, hall, seat categories and prices
-    by_season = {}
+    products = products_queryset(point_of_sales, season_ids, families_of(family_types))
+    products = products.order_by("pk")[first : first + count if count is not None else None]
+    _codes, vat_by_family = vat_codes(organisation_id)
+    places = {}
+    return [product_data(p, vat_by_family, places, with_state=False) for p in products]
+
+
+def export_catalogue(point_of_sales):
+    """catalogData of getCatalogDetailed: {"seasons": [Season]}, dicts and lists (JSON-ready)."""
+    organisation_id = point_of_sales.channel.organisation_id
+    products = list(products_queryset(point_of_sales))
+    _codes, vat_by_family = vat_codes(organisation_id)
+    places = {}  # (configuration, price grid) -> site, space, seat categories and prices
+    by_season = defaultdict(list)
+    grids = defaultdict(dict)
     for product in products:
-        by_season.setdefault(product.season_id, []).append(product)
+        by_season[product.season_id].append(product)
+        if product.price_grid:
+            grids[product.season_id][product.price_grid_id] = product.price_grid
     seasons = Season.objects.filter(pk__in=by_season).order_by("start_date")
-    audiences = AudienceCategory.objects.filter(organisation_id=organisation_id).prefetch_related(
-        Prefetch("subcategories", queryset=AudienceSubcategory.objects.order_by("code"))
-    )
-    showcase = ShowcaseItem.objects.filter(
-        point_of_sales=point_of_sales, product__state__in=EXPORTED_STATES
-    ).order_by("rank")
+    audiences = audience_categories(point_of_sales)
     return {
-        "pointOfSalesId": point_of_sales.pk,
-        "currency": point_of_sales.channel.organisation.currency,
-        "language": language,
-        "generatedAt": iso(timezone.now()),
         "seasons": [
             {
-                **_named(season, language),
-                "startDate": season.start_date.isoformat(),
-                "endDate": season.end_date.isoformat(),
-                "products": [_product(p, language, places) for p in by_season[season.pk]],
+                **season_summary(season),
+                "audienceCategories": audiences,
+                "priceLevels": [
+                    price_level(g) for g in sorted(grids[season.pk].values(), key=lambda g: g.code)
+                ],
+                "products": [product_data(p, vat_by_family, places) for p in by_season[season.pk]],
             }
             for season in seasons
-        ],
-        "audienceCategories": [
-            {
-                **_named(category, language),
-                "subcategories": [
-                    {**_named(sub, language), "membersOnly": sub.members_only}
-                    for sub in category.subcategories.all()
-                    if point_of_sales.show_member_audience_subcategories or not sub.members_only
-                ],
-            }
-            for category in audiences.order_by("code")
-        ],
-        "showcase": [
-            {"productId": item.product_id, "rank": item.rank}
-            for item in showcase.only("product_id", "rank")
-        ],
+        ]
     }
 
 
-def _to_xml(parent, name, value):
-    if isinstance(value, dict):
-        element = etree.SubElement(parent, name)
-        for key, item in value.items():
-            _to_xml(element, key, item)
-    elif isinstance(value, list):
-        element = etree.SubElement(parent, name)
-        item_name = name[:-1] if name.endswith("s") else "item"
-        if name.endswith("ies"):
-            item_name = name[:-3] + "y"
-        for item in value:
-            _to_xml(element, item_name, item)
-    elif value is not None:
-        element = etree.SubElement(parent, name)
-        element.text = str(value).lower() if isinstance(value, bool) else str(value)
+def list_seasons(point_of_sales):
+    seasons = Season.objects.filter(organisation_id=point_of_sales.channel.organisation_id)
+    return [season_summary(s) for s in seasons.order_by("start_date")]
 
 
-def catalogue_xml(data):
-    """The exported catalogue as an XML document (the catalogData of getCatalog)."""
-    root = etree.Element("catalog")
-    for key, value in data.items():
-        _to_xml(root, key, value)
-    return etree.tostring(root, encoding="unicode")
+def season_of(point_of_sales, season_id):
+    return Season.objects.filter(
+        organisation_id=point_of_sales.channel.organisation_id, pk=season_id
+    ).first()

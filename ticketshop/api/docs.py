@@ -9,27 +9,48 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ticketshop.api import paths, soap
-from ticketshop.api.json_views import SERVICES
+from ticketshop.api.catalogue_export import FAMILY_TYPES
+from ticketshop.api.methods import SERVICES
 from ticketshop.sales.availability import MAX_IDS
 
 SOAP_DESCRIPTIONS = {
-    "getCatalog": "The catalogue as an XML string in catalogData.",
-    "getCatalogDetailed": "The catalogue as typed objects (prices in integer thousandths).",
-    "getLastSetupUpdate": "When the catalogue last changed.",
-    "getPOSConfig": "The caller's point of sales: id, currency, time zone, external URLs.",
-    "isCatalogServiceAlive": "true when the service answers.",
-    "getProductAvailability": f"Indicator 1/2/3 and remaining places, up to {MAX_IDS} products.",
-    "getPerformanceAvailability": f"The same for up to {MAX_IDS} performances, per seat category "
-    "on demand.",
-    "getUpdatedAvailabilities": "Availability of the products changed since referenceDate.",
+    name: description
+    for methods in SERVICES.values()
+    for name, (_handler, _params, _example, description) in methods.items()
 }
 
 SOAP_EXAMPLES = {
-    "getCatalog": 'service.getCatalog(requestId="r1", language="en")',
-    "getCatalogDetailed": 'service.getCatalogDetailed(requestId="r1", seasonCode="S2026", language="fr")',
+    "getCatalogDetailed": "service.getCatalogDetailed(requestId=None)  # again with the "
+    "requestId of an in_progress answer",
     "getProductAvailability": "service.getProductAvailability(productIds=[1, 2, 3])",
-    "getPerformanceAvailability": "service.getPerformanceAvailability(performanceIds=[4, 5], bySeatCategory=True)",
-    "getUpdatedAvailabilities": "service.getUpdatedAvailabilities(referenceDate=datetime(2026, 10, 1, tzinfo=UTC))",
+    "getPerformanceAvailability": "service.getPerformanceAvailability(performanceIds=[4, 5], "
+    "bySeatCategory=True)",
+    "getEventAvailability": "service.getEventAvailability(pointOfSalesId=1, productIds=[1])",
+    "getSeatsAvailability": "service.getSeatsAvailability(pointOfSalesId=1, performanceId=4)",
+    "getUpdatedAvailabilities": "service.getUpdatedAvailabilities(pointOfSalesId=1, "
+    "productIds=[1], referenceDate=datetime(2026, 10, 1, tzinfo=UTC))",
+    "searchProductsByCriteria": "service.searchProductsByCriteria(searchProductsCriteria="
+    '{"seasonIds": [1]}, granularity="COMPLETE", minIndex=0, nbMaxResults=50)',
+    "listTicketsByCriteria": 'service.listTicketsByCriteria(ticketFilterCriteria={"productId": '
+    '1}, paginationParameter={"startPosition": 0, "maxResult": 100})',
+}
+
+CONVENTIONS = {
+    "vocabulary": "SecuTix v1_33: names, nesting and types of SecuTix's own web services.",
+    "answer": "Every answer carries statusCode (success, in_progress, or error.…), statusDetail "
+    "and an Integer requestId. A large catalogue answers in_progress with requestId and "
+    "requestState: call again with that requestId. Amounts are integer thousandths of the "
+    "currency unit, durations seconds, dates ISO 8601 with an offset, texts "
+    "{translations: [{locale, value}]}.",
+    "signIn": "Operators are named <INSTITUTION>_<NAME> (CUBE_WEBSITE). JSON: an HS256 JWT "
+    "(sub institution, aud operator, iss partner, exp), from /tnai/backend-apis/v1/auth or "
+    "signed by the client with its secret. SOAP: WS-Security UsernameToken (PasswordText).",
+    "familyTypes": [
+        {"family": family, "productFamilyType": family_type}
+        for family, family_type in FAMILY_TYPES.items()
+    ],
+    "notServed": "Other SecuTix services (contacts, basket and orders, booking, payment…) and "
+    "the other methods of these four services are not served.",
 }
 
 REDIRECTS = [
@@ -82,6 +103,8 @@ def describe(request):
     for key, path, title in (
         ("catalog", paths.CATALOG_SOAP, _("Catalogue service (SOAP)")),
         ("availability", paths.AVAILABILITY_SOAP, _("Availability service (SOAP)")),
+        ("setup", paths.SETUP_SOAP, "SetupService (SOAP)"),
+        ("orderHistory", paths.ORDER_HISTORY_SOAP, "ExternalOrderHistoryService (SOAP)"),
     ):
         groups.append(
             {
@@ -96,6 +119,7 @@ def describe(request):
                         "http": "SOAP",
                         "path": m["name"],
                         "parameters": m["parameters"],
+                        "result": m["result"],
                         "description": SOAP_DESCRIPTIONS.get(m["name"], ""),
                         "example": SOAP_EXAMPLES.get(m["name"], f"service.{m['name']}()"),
                     }
@@ -114,13 +138,15 @@ def describe(request):
                     "http": "POST",
                     "path": "/" + paths.AUTH_JSON,
                     "parameters": {
-                        "operator": "API account username",
-                        "partner": "point of sales code, optional",
-                        "secret": "API account secret",
+                        "operator": "the operator, <INSTITUTION>_<NAME> (CUBE_WEBSITE)",
+                        "partner": "the integrator's own free name",
+                        "secret": "the operator's secret",
                     },
-                    "description": "Returns {token, expiresIn}: send it as 'Authorization: Bearer <token>'.",
+                    "description": "Returns {token}: an HS256 JWT (sub = institution, aud = "
+                    "operator, iss = partner, exp). Send it as 'Authorization: Bearer <token>'. "
+                    "A client may sign such a JWT itself with the operator's secret instead.",
                     "example": json.dumps(
-                        {"operator": "website", "partner": "TICKETSHOP", "secret": "…"}
+                        {"operator": "CUBE_WEBSITE", "partner": "my-integration", "secret": "…"}
                     ),
                 }
             ],
@@ -159,7 +185,9 @@ def describe(request):
                         "products": f"product ids separated by commas (up to {MAX_IDS})",
                         "performances": f"performance ids separated by commas (up to {MAX_IDS})",
                     },
-                    "description": "Indicator 1 green / 2 orange / 3 red per product and performance.",
+                    "description": "{products, performances}: the answers of "
+                    "getProductAvailability and getPerformanceAvailability (not a SecuTix "
+                    "method: the website's badges).",
                     "example": "?products=1,2&performances=3",
                 }
             ],
@@ -183,7 +211,13 @@ def describe(request):
             ],
         }
     )
-    return {"title": "Ticketshop web APIs", "version": "1", "maxIds": MAX_IDS, "groups": groups}
+    return {
+        "title": "Ticketshop web APIs",
+        "version": "1",
+        "maxIds": MAX_IDS,
+        "conventions": CONVENTIONS,
+        "groups": groups,
+    }
 
 
 @require_GET
@@ -207,7 +241,7 @@ def openapi_view(request):
                 "summary": "Get a bearer token",
                 "requestBody": _json_body(["operator", "partner", "secret"]),
                 "responses": {
-                    "200": {"description": "{token, expiresIn}"},
+                    "200": {"description": "{token: HS256 JWT, expiresIn: seconds}"},
                     "401": {"description": "Invalid credentials"},
                 },
             }
@@ -226,6 +260,7 @@ def openapi_view(request):
             }
         },
     }
+    schemas = soap.answer_schemas()
     for service, methods in SERVICES.items():
         for name, (_handler, params, example, description) in methods.items():
             doc_paths["/" + paths.JSON_SERVICE.format(service=service, method=name)] = {
@@ -234,9 +269,14 @@ def openapi_view(request):
                     "security": [{"bearer": []}],
                     "requestBody": _json_body(list(params), example),
                     "responses": {
-                        "200": {"description": "success"},
-                        "400": {"description": "bad JSON or parameters"},
-                        "401": {"description": "missing or invalid token"},
+                        "200": {
+                            "description": "statusCode success (or in_progress), statusDetail, "
+                            "requestId, and: " + description,
+                            "content": {"application/json": {"schema": schemas.get(name, WRAPPER)}},
+                        },
+                        "400": {"description": "statusCode error.…: bad JSON or parameters"},
+                        "401": {"description": "statusCode error.authentication"},
+                        "404": {"description": "statusCode error.method.unknown"},
                     },
                 }
             }
@@ -249,6 +289,18 @@ def openapi_view(request):
             "paths": doc_paths,
         }
     )
+
+
+WRAPPER = {
+    "type": "object",
+    "required": ["statusCode", "requestId"],
+    "properties": {
+        "statusCode": {"type": "string", "example": "success"},
+        "statusDetail": {"type": "string"},
+        "requestId": {"type": "integer", "format": "int32"},
+        "requestState": {"type": "string"},
+    },
+}
 
 
 def _json_body(names, example=None):

@@ -4,18 +4,15 @@ read-only availability endpoint for browsers. Views stay thin: ticketshop.api.se
 
 import hashlib
 import json
-from datetime import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from ticketshop.api import json_params as params
 from ticketshop.api import services
 from ticketshop.api.auth import (
     AuthenticationFailed,
@@ -24,182 +21,10 @@ from ticketshop.api.auth import (
     issue_token,
     token_lifetime,
 )
-from ticketshop.organisation.models import PointOfSales
-from ticketshop.sales.availability import MAX_IDS, InvalidIds, TooManyIds
-
-MAX_BODY_BYTES = 100_000
-
-
-class BadRequest(Exception):
-    pass
-
-
-def error(status, message, code):
-    return JsonResponse({"error": code, "message": str(message)}, status=status)
-
-
-def keep_404(request, response):
-    """Keep an API's 404 a 404.
-
-    LocaleMiddleware turns a 404 on a path without a language prefix into a redirect to
-    /<lang>/<path> whenever that path resolves, and Wagtail's catch-all under i18n_patterns
-    resolves everything. Telling the middleware that this request used the API's own URLconf
-    (which has no i18n_patterns) keeps the answer as it is.
-    """
-    request.urlconf = "ticketshop.api.urls"
-    return response
-
-
-def _body(request):
-    if len(request.body) > MAX_BODY_BYTES:
-        raise BadRequest(_("The request body is too large."))
-    if not request.body.strip():
-        return {}
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(_("The body is not valid JSON.")) from exc
-    if not isinstance(data, dict):
-        raise BadRequest(_("The body must be a JSON object."))
-    return data
-
-
-def _ids(data, name, required=True):
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, list) or not value:
-        raise BadRequest(_("%(name)s must be a non-empty list of ids.") % {"name": name})
-    if any(isinstance(i, bool) or not isinstance(i, int) for i in value):
-        raise BadRequest(_("%(name)s must hold whole numbers only.") % {"name": name})
-    return value
-
-
-def _text(data, name):
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise BadRequest(_("%(name)s must be a string.") % {"name": name})
-    return value or None
-
-
-def _bool(data, name):
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise BadRequest(_("%(name)s must be true or false.") % {"name": name})
-    return value
-
-
-def _datetime(data, name):
-    value = data.get(name)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(
-            _("%(name)s must be an ISO 8601 date and time, e.g. 2026-10-01T20:00:00+02:00.")
-            % {"name": name}
-        ) from exc
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-# --- methods: name -> (handler(point_of_sales, body), documented parameters, example body) ---
-
-CATALOGUE_PARAMS = {
-    "requestId": "string, optional: echoed back",
-    "seasonCode": "string, optional: only this season",
-    "productCode": "string, optional: only this product",
-    "language": "ISO 639-1, optional (fr, en, de, es): names and URLs in this language",
-}
-
-
-def _catalogue_answer(pos, data):
-    return {
-        "requestId": _text(data, "requestId"),
-        "statusCode": services.SUCCESS,
-        "statusDetail": "",
-        "catalogData": services.catalogue(
-            pos, _text(data, "language"), _text(data, "seasonCode"), _text(data, "productCode")
-        ),
-    }
-
-
-def _catalogue_xml_answer(pos, data):
-    return {
-        "requestId": _text(data, "requestId"),
-        "statusCode": services.SUCCESS,
-        "statusDetail": "",
-        "catalogData": services.catalogue_summary(
-            pos, _text(data, "language"), _text(data, "seasonCode"), _text(data, "productCode")
-        ),
-    }
-
-
-SERVICES = {
-    "catalogService": {
-        "getCatalog": (
-            _catalogue_xml_answer,
-            CATALOGUE_PARAMS,
-            {"requestId": "r1", "language": "en"},
-            "The catalogue as an XML string in catalogData.",
-        ),
-        "getCatalogDetailed": (
-            _catalogue_answer,
-            CATALOGUE_PARAMS,
-            {"requestId": "r1", "seasonCode": "S2026", "language": "fr"},
-            "The catalogue as typed objects: seasons, products, performances, prices "
-            "(integer thousandths), audiences, sales periods, cross-selling, showcase.",
-        ),
-        "getLastSetupUpdate": (
-            lambda pos, data: {"statusCode": services.SUCCESS, **services.last_setup_update(pos)},
-            {},
-            {},
-            "When the catalogue last changed.",
-        ),
-        "getPOSConfig": (
-            lambda pos, data: {"statusCode": services.SUCCESS, **services.pos_config(pos)},
-            {},
-            {},
-            "The caller's point of sales: id, currency, time zone, languages, external URLs.",
-        ),
-        "isCatalogServiceAlive": (
-            lambda pos, data: {"alive": True},
-            {},
-            {},
-            "true when the service answers.",
-        ),
-    },
-    "availabilityService": {
-        "getProductAvailability": (
-            lambda pos, data: services.product_availabilities(pos, _ids(data, "productIds")),
-            {"productIds": f"list of product ids (1 to {MAX_IDS})"},
-            {"productIds": [1, 2]},
-            "Indicator 1 green / 2 orange / 3 red and remaining places per product.",
-        ),
-        "getPerformanceAvailability": (
-            lambda pos, data: services.performance_availabilities(
-                pos, _ids(data, "performanceIds"), _bool(data, "bySeatCategory")
-            ),
-            {
-                "performanceIds": f"list of performance ids (1 to {MAX_IDS})",
-                "bySeatCategory": "boolean, optional: also per seat category",
-            },
-            {"performanceIds": [1, 2], "bySeatCategory": True},
-            "Indicator and remaining places per performance (and seat category).",
-        ),
-        "getUpdatedAvailabilities": (
-            lambda pos, data: services.updated_availabilities(
-                pos, _datetime(data, "referenceDate"), _ids(data, "productIds", required=False)
-            ),
-            {
-                "referenceDate": "ISO 8601 date and time",
-                "productIds": "list of product ids, optional: only among these",
-            },
-            {"referenceDate": "2026-10-01T00:00:00+02:00"},
-            "The availability of the products that changed since referenceDate.",
-        ),
-    },
-}
+from ticketshop.api.http import allowed_hosts, cors_origin, error, keep_404, secutix_setting
+from ticketshop.api.methods import SERVICES
+from ticketshop.organisation.points_of_sale import current_point_of_sales
+from ticketshop.sales.availability import InvalidIds, TooManyIds
 
 
 def _bearer_account(request):
@@ -211,7 +36,7 @@ def _bearer_account(request):
 
 
 def _unauthorized(exc):
-    response = error(401, exc, "unauthorized")
+    response = error(401, exc, "error.authentication")
     response["WWW-Authenticate"] = 'Bearer realm="ticketshop"'
     return response
 
@@ -219,35 +44,39 @@ def _unauthorized(exc):
 @csrf_exempt
 @require_POST
 def auth_view(request):
-    """POST {operator, partner, secret} -> {token, expiresIn}."""
+    """POST {operator, partner, secret} -> {token} (an HS256 JWT), with expiresIn."""
     try:
-        data = _body(request)
+        data = params.body(request)
         operator, partner, secret = (data.get(k) for k in ("operator", "partner", "secret"))
         if partner is not None and not isinstance(partner, str):
-            raise BadRequest(_("partner must be a string."))
+            raise params.BadRequest(_("partner must be a string."))
         account = authenticate(operator, secret, partner=partner)
-    except BadRequest as exc:
-        return error(400, exc, "bad_request")
+    except params.BadRequest as exc:
+        return error(400, exc, "error.request.invalid")
     except AuthenticationFailed as exc:
         return _unauthorized(exc)
-    return JsonResponse({"token": issue_token(account), "expiresIn": token_lifetime()})
+    if not account.jwt_key():
+        return error(500, _("Set this account's secret again to sign tokens."), "error.technical")
+    token = issue_token(account, partner or None)
+    return JsonResponse({"token": token, "expiresIn": token_lifetime()})
 
 
 @csrf_exempt
 def service_view(request, service, method):
-    methods = SERVICES[service]
-    if method not in methods:
+    methods = SERVICES.get(service)
+    if methods is None or method not in methods:
+        known = ", ".join(f"{s}.{m}" for s, ms in SERVICES.items() for m in ms)
         return keep_404(
             request,
             error(
                 404,
-                _("Unknown method %(method)s. Known: %(known)s.")
-                % {"method": method, "known": ", ".join(methods)},
-                "unknown_method",
+                _("Unknown method %(service)s.%(method)s. Served: %(known)s.")
+                % {"service": service, "method": method, "known": known},
+                "error.method.unknown",
             ),
         )
     if request.method != "POST":
-        response = error(405, _("Use POST with a JSON body."), "method_not_allowed")
+        response = error(405, _("Use POST with a JSON body."), "error.request.method")
         response["Allow"] = "POST"
         return response
     try:
@@ -256,45 +85,26 @@ def service_view(request, service, method):
         return _unauthorized(exc)
     handler = methods[method][0]
     try:
-        return JsonResponse(handler(account.point_of_sales, _body(request)))
+        return JsonResponse(handler(account.point_of_sales, params.body(request)))
     except TooManyIds as exc:
-        return error(400, exc, "too_many_ids")
-    except (BadRequest, InvalidIds) as exc:
-        return error(400, exc, "bad_request")
+        return error(400, exc, "error.ids.tooMany")
+    except (params.BadRequest, InvalidIds) as exc:
+        return error(400, exc, "error.request.invalid")
+    except services.ApiError as exc:
+        return error(exc.http_status, exc, exc.code)
 
 
-# --- the public endpoint for browsers -----------------------------------------------------------
-
-
-def secutix_setting(key, default=None):
-    return getattr(settings, "SECUTIX", {}).get(key, default)
-
-
-def public_point_of_sales():
-    code = secutix_setting("POINT_OF_SALES_CODE")
-    points = PointOfSales.objects.select_related("channel__organisation")
-    return points.filter(code=code).first() or points.order_by("pk").first()
-
-
-def allowed_hosts(point_of_sales):
-    lines = point_of_sales.allowed_return_hosts.splitlines() if point_of_sales else []
-    return {line.strip().lower() for line in lines if line.strip()}
-
-
-def cors_origin(request, hosts):
-    """The request's Origin when the website (its `hosts`, or CORS_ORIGINS) may read it."""
-    origin = request.headers.get("Origin")
-    if not origin:
-        return None
-    origins = secutix_setting("CORS_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
-    if origin in origins:
-        return origin
-    parts = urlsplit(origin)
-    if parts.scheme in ("http", "https") and (
-        parts.netloc.lower() in hosts or (parts.hostname or "") in hosts
-    ):
-        return origin
-    return None
+@csrf_exempt
+def unknown_view(request, rest=""):
+    """Any other path under the JSON services: a JSON error, never a redirect or a page."""
+    return keep_404(
+        request,
+        error(
+            404,
+            _("Unknown service or method: %(path)s.") % {"path": request.path},
+            "error.method.unknown",
+        ),
+    )
 
 
 def _query_ids(request, name):
@@ -302,7 +112,9 @@ def _query_ids(request, name):
     try:
         return [int(part) for part in raw.split(",") if part.strip()]
     except ValueError as exc:
-        raise BadRequest(_("%(name)s must be ids separated by commas.") % {"name": name}) from exc
+        raise params.BadRequest(
+            _("%(name)s must be ids separated by commas.") % {"name": name}
+        ) from exc
 
 
 PUBLIC_MAX_AGE = 15
@@ -323,15 +135,10 @@ def _public_entry(products, performances):
     key = "ticketshop:public-availability:" + hashlib.sha1(ids.encode()).hexdigest()
     entry = cache.get(key) if seconds else None
     if entry is None:
-        pos = public_point_of_sales()
+        pos = current_point_of_sales()
         if pos is None:
             return None
-        answer = {
-            "products": services.product_availabilities(pos, products) if products else None,
-            "performances": services.performance_availabilities(pos, performances)
-            if performances
-            else None,
-        }
+        answer = services.public_availabilities(pos, products, performances)
         entry = {
             "hosts": sorted(allowed_hosts(pos)),
             "json": json.dumps(answer, cls=DjangoJSONEncoder).encode(),
@@ -349,19 +156,21 @@ def public_availability_view(request):
         products = _query_ids(request, "products")
         performances = _query_ids(request, "performances")
         if not products and not performances:
-            raise BadRequest(_("Give products=… and/or performances=… (ids separated by commas)."))
+            raise params.BadRequest(
+                _("Give products=… and/or performances=… (ids separated by commas).")
+            )
         entry = _public_entry(products, performances)
         if entry is None:
-            return error(503, _("No point of sales is configured."), "unavailable")
+            return error(503, _("No point of sales is configured."), "error.technical")
         hosts = set(entry["hosts"])
         response = HttpResponse(entry["json"], content_type="application/json")
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     except TooManyIds as exc:
-        response = error(400, exc, "too_many_ids")
-    except (BadRequest, InvalidIds) as exc:
-        response = error(400, exc, "bad_request")
+        response = error(400, exc, "error.ids.tooMany")
+    except (params.BadRequest, InvalidIds) as exc:
+        response = error(400, exc, "error.request.invalid")
     if hosts is None:
-        hosts = allowed_hosts(public_point_of_sales())
+        hosts = allowed_hosts(current_point_of_sales())
     origin = cors_origin(request, hosts)
     if origin:
         response["Access-Control-Allow-Origin"] = origin

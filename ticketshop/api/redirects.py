@@ -13,9 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ticketshop.api.json_views import allowed_hosts, keep_404, public_point_of_sales
-from ticketshop.catalogue.models import Performance, Product, State
+from ticketshop.api.http import allowed_hosts, keep_404
+from ticketshop.catalogue.models import Product
+from ticketshop.catalogue.offer import performances_on_offer, products_on_offer
 from ticketshop.multilingual import normalise_language
+from ticketshop.organisation.points_of_sale import current_point_of_sales
 from ticketshop.sales.availability import MAX_ID
 
 TARGETS = {
@@ -27,7 +29,6 @@ TARGETS = {
     "activate": "/account/activate/",
     "cart": "/shop/{lang}/cart/",
 }
-ON_SALE = (State.RUNNING,)
 SHOW_FLAGS = ("showAddress", "showCriteria", "showAuthorization")
 TRUE_VALUES, FALSE_VALUES = {"true", "1"}, {"false", "0"}
 
@@ -54,6 +55,10 @@ def safe_return_url(url, pos):
         raise Refused(_("A relative return URL must start with a single '/'."))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise Refused(_("A return URL must be an http or https address of the website."))
+    try:
+        parts.port  # noqa: B018 — "host:443.evil.example": not a port, not a URL to follow
+    except ValueError:
+        raise Refused(_("A return URL must be an http or https address of the website.")) from None
     hosts = allowed_hosts(pos)
     if parts.netloc.lower() in hosts or (parts.hostname or "").lower() in hosts:
         return url
@@ -84,7 +89,7 @@ def in_language(view):
     @wraps(view)
     @require_GET
     def wrapper(request):
-        pos = public_point_of_sales()
+        pos = current_point_of_sales()
         lang = _language(request, pos)
         with translation.override(lang):
             return view(request, pos, lang)
@@ -132,7 +137,7 @@ def product_redirect(request, pos, lang):
         product = products.order_by("-season__start_date").first()
     else:
         return _refused(request, lang, _("Give the product's id or code."))
-    if product is None or product.state in (State.PREPARING, State.VALIDATED):
+    if product is None or not products_on_offer().filter(pk=product.pk).exists():
         return _not_found(request, lang, _("This product does not exist."))
     return _redirect(TARGETS["product"].format(lang=lang, id=product.pk), {})
 
@@ -142,9 +147,7 @@ def performance_redirect(request, pos, lang):
     performance_id = _int(request.GET.get("id"))
     if performance_id is None:
         return _refused(request, lang, _("Give the performance's id (a whole number)."))
-    performances = Performance.objects.filter(pk=performance_id).exclude(
-        state__in=(State.PREPARING, State.VALIDATED)
-    )
+    performances = performances_on_offer().filter(pk=performance_id)
     if pos:
         performances = performances.filter(
             product__season__organisation_id=pos.channel.organisation_id

@@ -17,13 +17,13 @@ from spyne import (
     Boolean,
     ComplexModel,
     DateTime,
-    Fault,
     Integer,
     Long,
     ServiceBase,
     Unicode,
     rpc,
 )
+from spyne.model.complex import ComplexModelMeta
 from spyne.protocol.soap import Soap11
 from spyne.protocol.xml import SubXmlBase
 from spyne.server.wsgi import WsgiApplication
@@ -34,158 +34,12 @@ from ticketshop.sales.availability import InvalidIds, TooManyIds
 
 CATALOG_NS = "http://v1_33.catalog.realtime.service.secutix.com/"
 AVAILABILITY_NS = "http://v1_33.availability.realtime.service.secutix.com/"
+SETUP_NS = "http://v1_33.setup.realtime.service.secutix.com/"
+ORDER_HISTORY_NS = "http://v1_33.externalorderhistory.realtime.service.secutix.com/"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 ACCOUNT_KEY = "ticketshop.api_account"
 MAX_BODY_BYTES = 1_000_000
-
-
-# --- types -----------------------------------------------------------------------------------
-
-
-def many(cls):
-    return cls.customize(max_occurs="unbounded", min_occurs=0)
-
-
-class LocalizedText(ComplexModel):
-    __namespace__ = CATALOG_NS
-    language = Unicode
-    value = Unicode
-
-
-class Named(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-
-
-class PriceInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    tariffId = Long
-    tariffCode = Unicode
-    tariffName = Unicode
-    audienceSubcategoryId = Long
-    audienceSubcategoryCode = Unicode
-    amount = Long  # thousandths of the currency unit
-
-
-class SeatCategoryInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    rank = Integer
-    prices = many(PriceInfo)
-
-
-class ThemeInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    parentId = Long
-
-
-class PerformanceInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    state = Unicode
-    start = DateTime
-    durationMinutes = Integer
-    venue = Named
-    hall = Named
-    seatCategories = many(SeatCategoryInfo)
-
-
-class SalesPeriodInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    start = DateTime
-    end = DateTime
-
-
-class CrossSellingInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    productId = Long
-    code = Unicode
-    rank = Integer
-
-
-class ProductInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    state = Unicode
-    family = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    description = Unicode
-    descriptions = many(LocalizedText)
-    productDetailUrl = Unicode
-    quota = Long
-    themes = many(ThemeInfo)
-    performances = many(PerformanceInfo)
-    prices = many(PriceInfo)
-    salesPeriods = many(SalesPeriodInfo)
-    crossSelling = many(CrossSellingInfo)
-    componentIds = many(Long)
-
-
-class SeasonInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    startDate = Unicode
-    endDate = Unicode
-    products = many(ProductInfo)
-
-
-class AudienceSubcategoryInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    membersOnly = Boolean
-
-
-class AudienceCategoryInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    id = Long
-    code = Unicode
-    name = Unicode
-    names = many(LocalizedText)
-    subcategories = many(AudienceSubcategoryInfo)
-
-
-class ShowcaseInfo(ComplexModel):
-    __namespace__ = CATALOG_NS
-    productId = Long
-    rank = Integer
-
-
-class CatalogDetailed(ComplexModel):
-    __namespace__ = CATALOG_NS
-    pointOfSalesId = Long
-    currency = Unicode
-    language = Unicode
-    generatedAt = DateTime
-    seasons = many(SeasonInfo)
-    audienceCategories = many(AudienceCategoryInfo)
-    showcase = many(ShowcaseInfo)
-
-
-class CatalogResult(ComplexModel):
-    __namespace__ = CATALOG_NS
-    requestId = Unicode
-    statusCode = Unicode
-    statusDetail = Unicode
-    catalogData = Unicode
 
 
 class FastXml(SubXmlBase):
@@ -227,86 +81,221 @@ def _write(parent, cls, inst, ns, name):
                 etree.SubElement(element, tag).text = _text(field_type, item)
 
 
-class CatalogDetailedResult(ComplexModel):
-    __namespace__ = CATALOG_NS
-    requestId = Unicode
-    statusCode = Unicode
-    statusDetail = Unicode
-    catalogData = CatalogDetailed.customize(prot=FastXml())
+# --- types (SecuTix v1_33 names) ------------------------------------------------------------------
 
 
-class LastSetupUpdateResult(ComplexModel):
-    __namespace__ = CATALOG_NS
-    statusCode = Unicode
-    lastSetupUpdate = DateTime
+def many(cls):
+    return cls.customize(max_occurs="unbounded", min_occurs=0)
 
 
-class POSConfigResult(ComplexModel):
-    __namespace__ = CATALOG_NS
-    statusCode = Unicode
-    pointOfSalesId = Long
-    pointOfSalesCode = Unicode
-    pointOfSalesName = Unicode
-    organisationCode = Unicode
-    channelCode = Unicode
-    currency = Unicode
-    timeZone = Unicode
-    defaultLanguage = Unicode
-    languages = many(Unicode)
-    alertRatio = Unicode
-    showRemainingCount = Boolean
-    productDetailUrl = Unicode
-    websiteHomeUrl = Unicode
-    termsOfSaleUrl = Unicode
-    securityPrivacyUrl = Unicode
-    helpUrl = Unicode
-    contactUrl = Unicode
+def _type(name, ns, **fields):
+    """A spyne ComplexModel called `name` in namespace `ns`, fields in the given order."""
+    return ComplexModelMeta(
+        name, (ComplexModel,), {"__namespace__": ns, "_type_info": list(fields.items())}
+    )
 
 
-class SeatCategoryAvailability(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    seatCategoryId = Long
-    indicator = Integer
-    label = Unicode
-    remaining = Long
+def _result(name, ns, **fields):
+    """A result type: what every answer carries, then its own fields."""
+    return _type(name, ns, statusCode=Unicode, statusDetail=Unicode, requestId=Long, **fields)
 
 
-class ProductAvailability(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    productId = Long
-    indicator = Integer
-    label = Unicode
-    remaining = Long
+C = CATALOG_NS
+Translation = _type("Translation", C, locale=Unicode, value=Unicode)
+TranslatedText = _type("TranslatedText", C, translations=many(Translation))
+SeatCategory = _type(
+    "SeatCategory", C, id=Long, code=Unicode, externalName=TranslatedText, rank=Integer
+)
+Site = _type("Site", C, id=Long, code=Unicode, externalName=TranslatedText)
+Space = _type("Space", C, id=Long, code=Unicode, externalName=TranslatedText)
+PriceInfo = _type("Price", C, seatCatId=Long, audSubCatId=Long, priceLevelId=Long, amount=Long)
+Performance = _type(
+    "Performance",
+    C,
+    id=Long,
+    start=DateTime,
+    duration=Long,
+    state=Unicode,
+    site=Site,
+    space=Space,
+    seatCategories=many(SeatCategory),
+    prices=many(PriceInfo),
+)
+Event = _type("Event", C, performances=many(Performance))
+ThemeInfo = _type("Theme", C, id=Long, code=Unicode, externalName=TranslatedText, parentId=Long)
+SalesPeriod = _type("SalesPeriod", C, start=DateTime, end=DateTime)
+Product = _type(
+    "Product",
+    C,
+    id=Long,
+    code=Unicode,
+    productFamilyType=Unicode,
+    productFamilySubType=Unicode,
+    state=Unicode,
+    vatCodeId=Long,
+    externalName=TranslatedText,
+    externalDescription=TranslatedText,
+    seasonId=Long,
+    themes=many(ThemeInfo),
+    salesPeriods=many(SalesPeriod),
+    event=Event,
+    prices=many(PriceInfo),
+)
+AudienceSubCategory = _type(
+    "AudienceSubCategory",
+    C,
+    id=Long,
+    code=Unicode,
+    externalName=TranslatedText,
+    audienceCategoryKind=Unicode,
+    requiredAudienceSubCategoryIds=many(Long),
+    crossSeatCategory=Boolean,
+)
+AudienceCategory = _type(
+    "AudienceCategory",
+    C,
+    id=Long,
+    code=Unicode,
+    mainCategory=Unicode,
+    secondaryCategory=Unicode,
+    externalName=TranslatedText,
+    audienceSubCategories=many(AudienceSubCategory),
+)
+PriceLevel = _type("PriceLevel", C, id=Long, code=Unicode, mainCategory=Unicode)
+SeasonSummary = _type(
+    "SeasonSummary",
+    C,
+    id=Long,
+    code=Unicode,
+    state=Unicode,
+    start=DateTime,
+    end=DateTime,
+    externalName=TranslatedText,
+)
+Season = _type(
+    "Season",
+    C,
+    id=Long,
+    code=Unicode,
+    state=Unicode,
+    start=DateTime,
+    end=DateTime,
+    externalName=TranslatedText,
+    audienceCategories=many(AudienceCategory),
+    priceLevels=many(PriceLevel),
+    products=many(Product),
+)
+CatalogData = _type("CatalogData", C, seasons=many(Season))
+POSConfigData = _type(
+    "POSConfigData",
+    C,
+    posId=Long,
+    posCode=Unicode,
+    posName=Unicode,
+    institutionCode=Unicode,
+    salesChannelCode=Unicode,
+    currencyCode=Unicode,
+    organizationTimeZone=Unicode,
+    defaultLanguage=Unicode,
+    languages=many(Unicode),
+    showRemainingCount=Boolean,
+    productDetailUrl=Unicode,
+    websiteHomeUrl=Unicode,
+    termsOfSaleUrl=Unicode,
+)
 
 
-class PerformanceAvailability(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    performanceId = Long
-    indicator = Integer
-    label = Unicode
-    remaining = Long
-    seatCategories = many(SeatCategoryAvailability)
+def _catalog_result(name):
+    return _result(name, C, requestState=Unicode, catalogData=CatalogData.customize(prot=FastXml()))
 
 
-class ProductAvailabilityResult(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    statusCode = Unicode
-    availabilities = many(ProductAvailability)
-    unknownIds = many(Long)
+CatalogResultDetailed = _catalog_result("CatalogResultDetailed")
+CatalogResult = _catalog_result("CatalogResult")
+POSConfigResult = _result("POSConfigResult", C, posConfigData=POSConfigData)
+LastSetupUpdateResult = _result("LastSetupUpdateResult", C, lastSetupUpdate=DateTime)
+ServiceAliveResult = _result("ServiceAliveResult", C)
 
+A = AVAILABILITY_NS
+Availability = {"indicator": Integer, "label": Unicode, "remaining": Long}
+SeatCategoryAvailability = _type("SeatCategoryAvailability", A, seatCategoryId=Long, **Availability)
+ProductAvailability = _type("ProductAvailability", A, productId=Long, **Availability)
+PerformanceAvailability = _type(
+    "PerformanceAvailability",
+    A,
+    performanceId=Long,
+    **Availability,
+    seatCategories=many(SeatCategoryAvailability),
+)
+EventAvailability = _type(
+    "EventAvailability",
+    A,
+    productId=Long,
+    **Availability,
+    performanceAvailabilities=many(PerformanceAvailability),
+)
+FreeSeat = _type("FreeSeat", A, seatId=Long, rowNumber=Unicode, seatNumber=Unicode)
+SeatCategoryFreeSeats = _type(
+    "SeatCategoryFreeSeats", A, seatCategoryId=Long, freeSeatCount=Integer, freeSeats=many(FreeSeat)
+)
+AvailableTheme = _type(
+    "AvailableTheme", A, id=Long, code=Unicode, externalName=TranslatedText, parentId=Long
+)
+AvailabilityUpdateData = _type("AvailabilityUpdateData", A, productId=Long, lastUpdate=DateTime)
+ProductAvailabilityResult = _result(
+    "ProductAvailabilityResult", A, availabilities=many(ProductAvailability), unknownIds=many(Long)
+)
+PerformanceAvailabilityResult = _result(
+    "PerformanceAvailabilityResult",
+    A,
+    availabilities=many(PerformanceAvailability),
+    unknownIds=many(Long),
+)
+EventAvailabilityResult = _result(
+    "EventAvailabilityResult",
+    A,
+    eventAvailabilities=many(EventAvailability),
+    unknownIds=many(Long),
+)
+SeatsAvailabilityResult = _result(
+    "SeatsAvailabilityResult", A, performanceId=Long, seatCategories=many(SeatCategoryFreeSeats)
+)
+ThemeAndLanguageResult = _result(
+    "ThemeAndLanguageResult", A, themes=many(AvailableTheme), languages=many(Unicode)
+)
+UpdatedAvailabilitiesResult = _result(
+    "UpdatedAvailabilitiesResult", A, availabilityUpdateData=many(AvailabilityUpdateData)
+)
 
-class PerformanceAvailabilityResult(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    statusCode = Unicode
-    availabilities = many(PerformanceAvailability)
-    unknownIds = many(Long)
+S = SETUP_NS
+SeasonsResult = _result("SeasonsResult", S, seasons=many(SeasonSummary))
+SearchProductsCriteria = _type(
+    "SearchProductsCriteria", S, seasonIds=many(Long), productFamilyTypes=many(Unicode)
+)
+ProductsResult = _result("ProductsResult", S, products=many(Product))
+VatCode = _type("VatCode", S, id=Long, code=Unicode, currentRate=Long, country=Unicode)
+VatCodesResult = _result("VatCodesResult", S, vatCodes=many(VatCode))
+AudienceSubCategoriesResult = _result(
+    "AudienceSubCategoriesResult", S, audienceSubCategories=many(AudienceSubCategory)
+)
+PriceLevelsResult = _result("PriceLevelsResult", S, priceLevels=many(PriceLevel))
 
-
-class UpdatedAvailabilitiesResult(ComplexModel):
-    __namespace__ = AVAILABILITY_NS
-    statusCode = Unicode
-    referenceDate = DateTime
-    availabilities = many(ProductAvailability)
+H = ORDER_HISTORY_NS
+TicketFilterCriteria = _type(
+    "TicketFilterCriteria", H, productId=Long, startDate=DateTime, endDate=DateTime
+)
+PaginationParameter = _type("PaginationParameter", H, startPosition=Integer, maxResult=Integer)
+TicketSummary = _type(
+    "TicketSummary",
+    H,
+    ticketId=Long,
+    ticketState=Unicode,
+    performanceId=Long,
+    seatCategoryId=Long,
+    audienceSubCategoryId=Long,
+    priceLevelId=Long,
+    price=Long,
+)
+TicketsResult = _result("TicketsResult", H, truncated=Boolean, ticketSummaries=many(TicketSummary))
 
 
 # --- building typed answers from the shared plain data -----------------------------------------
@@ -357,10 +346,6 @@ def pos_of(ctx):
     return account_of(ctx).point_of_sales
 
 
-def client_fault(message, code="Client"):
-    return Fault(faultcode=code, faultstring=str(message))
-
-
 def _ids(ids):
     return [i for i in (ids or []) if i is not None]
 
@@ -370,102 +355,142 @@ def _ids(ids):
 OPTIONAL = {"min_occurs": 0}
 
 
-class CatalogService(ServiceBase):
-    @rpc(
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        _returns=CatalogResult,
-        _out_variable_name="return",
-    )
-    def getCatalog(ctx, requestId, seasonCode, productCode, language):  # noqa: N802, N803
-        xml = services.catalogue_summary(pos_of(ctx), language, seasonCode, productCode)
-        return CatalogResult(
-            requestId=requestId, statusCode=services.SUCCESS, statusDetail="", catalogData=xml
-        )
-
-    @rpc(
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        Unicode(**OPTIONAL),
-        _returns=CatalogDetailedResult,
-        _out_variable_name="return",
-    )
-    def getCatalogDetailed(ctx, requestId, seasonCode, productCode, language):  # noqa: N802, N803
-        data = services.catalogue(pos_of(ctx), language, seasonCode, productCode)
-        return CatalogDetailedResult(
-            requestId=requestId,
-            statusCode=services.SUCCESS,
-            statusDetail="",
-            catalogData=data,  # written by FastXml
-        )
-
-    @rpc(_returns=LastSetupUpdateResult, _out_variable_name="return")
-    def getLastSetupUpdate(ctx):  # noqa: N802
-        value = services.catalogue_export.last_setup_update(pos_of(ctx))
-        return LastSetupUpdateResult(statusCode=services.SUCCESS, lastSetupUpdate=value)
-
-    @rpc(_returns=POSConfigResult, _out_variable_name="return")
-    def getPOSConfig(ctx):  # noqa: N802
-        data = services.pos_config(pos_of(ctx))
-        return build(POSConfigResult, {**data, "statusCode": services.SUCCESS})
-
-    @rpc(_returns=Boolean, _out_variable_name="return")
-    def isCatalogServiceAlive(ctx):  # noqa: N802
-        return True
+def _opt(cls):
+    return cls.customize(**OPTIONAL)
 
 
-class AvailabilityService(ServiceBase):
-    @rpc(
-        Long(max_occurs="unbounded", min_occurs=1),
-        _returns=ProductAvailabilityResult,
-        _out_variable_name="return",
-    )
-    def getProductAvailability(ctx, productIds):  # noqa: N802, N803
+class SecutixService(ServiceBase):
+    """Methods return the shared plain answer; here it becomes the method's result type, and a
+    refused call (bad ids, an ApiError) that result with its statusCode: one place for all."""
+
+    @classmethod
+    def call_wrapper(cls, ctx, args=None):
         try:
-            data = services.product_availabilities(pos_of(ctx), _ids(productIds))
+            data = super().call_wrapper(ctx, args)
         except TooManyIds as exc:
-            raise client_fault(exc, "Client.TooManyIds") from exc
+            data = services.wrap({}, None, "error.ids.tooMany", str(exc))
         except InvalidIds as exc:
-            raise client_fault(exc, "Client.InvalidIds") from exc
-        return build(ProductAvailabilityResult, data)
+            data = services.wrap({}, None, "error.request.invalid", str(exc))
+        except services.ApiError as exc:
+            data = services.wrap({}, None, exc.code, str(exc))
+        [result_cls] = ctx.descriptor.out_message._type_info.values()
+        return build(result_cls, data)
 
-    @rpc(
-        Long(max_occurs="unbounded", min_occurs=1),
-        Boolean(**OPTIONAL),
-        _returns=PerformanceAvailabilityResult,
-        _out_variable_name="return",
-    )
+
+def _rpc(result_cls, *params):
+    return rpc(*params, _returns=result_cls, _out_variable_name=result_cls.get_type_name())
+
+
+class CatalogService(SecutixService):
+    @_rpc(CatalogResultDetailed, _opt(Long), _opt(Unicode))
+    def getCatalogDetailed(ctx, requestId, scope):  # noqa: N802, N803
+        return services.catalogue(pos_of(ctx), requestId)
+
+    @_rpc(CatalogResult, _opt(Long))
+    def getCatalog(ctx, requestId):  # noqa: N802, N803
+        return services.catalogue(pos_of(ctx), requestId)
+
+    @_rpc(LastSetupUpdateResult)
+    def getLastSetupUpdate(ctx):  # noqa: N802
+        return services.wrap(services.last_setup_update(pos_of(ctx)))
+
+    @_rpc(POSConfigResult)
+    def getPOSConfig(ctx):  # noqa: N802
+        return services.wrap(services.pos_config(pos_of(ctx)))
+
+    @_rpc(ServiceAliveResult)
+    def isCatalogServiceAlive(ctx):  # noqa: N802
+        return services.wrap()
+
+
+IDS = Long(max_occurs="unbounded", min_occurs=1)
+SOME_IDS = Long(max_occurs="unbounded", min_occurs=0)
+REQUIRED_DATE = DateTime(min_occurs=1, nillable=False)
+
+
+class AvailabilityService(SecutixService):
+    @_rpc(ProductAvailabilityResult, IDS)
+    def getProductAvailability(ctx, productIds):  # noqa: N802, N803
+        return services.wrap(services.product_availabilities(pos_of(ctx), _ids(productIds)))
+
+    @_rpc(PerformanceAvailabilityResult, IDS, _opt(Boolean))
     def getPerformanceAvailability(ctx, performanceIds, bySeatCategory):  # noqa: N802, N803
-        try:
-            data = services.performance_availabilities(
+        return services.wrap(
+            services.performance_availabilities(
                 pos_of(ctx), _ids(performanceIds), bool(bySeatCategory)
             )
-        except TooManyIds as exc:
-            raise client_fault(exc, "Client.TooManyIds") from exc
-        except InvalidIds as exc:
-            raise client_fault(exc, "Client.InvalidIds") from exc
-        return build(PerformanceAvailabilityResult, data)
+        )
 
-    @rpc(
-        DateTime(min_occurs=1, nillable=False),
-        Long(max_occurs="unbounded", min_occurs=0),
-        _returns=UpdatedAvailabilitiesResult,
-        _out_variable_name="return",
-    )
-    def getUpdatedAvailabilities(ctx, referenceDate, productIds):  # noqa: N802, N803
-        try:
-            data = services.updated_availabilities(
-                pos_of(ctx), referenceDate, _ids(productIds) or None
+    @_rpc(EventAvailabilityResult, Long(min_occurs=1, nillable=False), IDS)
+    def getEventAvailability(ctx, pointOfSalesId, productIds):  # noqa: N802, N803
+        return services.wrap(
+            services.event_availability(pos_of(ctx), pointOfSalesId, _ids(productIds))
+        )
+
+    @_rpc(SeatsAvailabilityResult, Long(min_occurs=1, nillable=False), Long(min_occurs=1))
+    def getSeatsAvailability(ctx, pointOfSalesId, performanceId):  # noqa: N802, N803
+        return services.wrap(
+            services.seats_availability(pos_of(ctx), pointOfSalesId, performanceId)
+        )
+
+    @_rpc(ThemeAndLanguageResult, _opt(Long))
+    def getAvailableThemeAndLanguage(ctx, pointOfSalesId):  # noqa: N802, N803
+        return services.wrap(services.available_theme_and_language(pos_of(ctx), pointOfSalesId))
+
+    @_rpc(UpdatedAvailabilitiesResult, Long(min_occurs=1, nillable=False), SOME_IDS, REQUIRED_DATE)
+    def getUpdatedAvailabilities(ctx, pointOfSalesId, productIds, referenceDate):  # noqa: N802, N803
+        return services.wrap(
+            services.updated_availabilities(
+                pos_of(ctx), pointOfSalesId, referenceDate, _ids(productIds) or None
             )
-        except TooManyIds as exc:
-            raise client_fault(exc, "Client.TooManyIds") from exc
-        except InvalidIds as exc:
-            raise client_fault(exc, "Client.InvalidIds") from exc
-        data["referenceDate"] = referenceDate
-        return build(UpdatedAvailabilitiesResult, data)
+        )
+
+
+class SetupService(SecutixService):
+    @_rpc(SeasonsResult)
+    def listSeasons(ctx):  # noqa: N802
+        return services.wrap(services.list_seasons(pos_of(ctx)))
+
+    @_rpc(ProductsResult, _opt(SearchProductsCriteria), _opt(Unicode), _opt(Integer), _opt(Integer))
+    def searchProductsByCriteria(ctx, searchProductsCriteria, granularity, minIndex, nbMaxResults):  # noqa: N802, N803
+        criteria = searchProductsCriteria
+        return services.wrap(
+            services.search_products(
+                pos_of(ctx),
+                _ids(criteria.seasonIds if criteria else None) or None,
+                list(criteria.productFamilyTypes or []) if criteria else None,
+                minIndex,
+                nbMaxResults,
+            )
+        )
+
+    @_rpc(VatCodesResult)
+    def listVatCodes(ctx):  # noqa: N802
+        return services.wrap(services.list_vat_codes(pos_of(ctx)))
+
+    @_rpc(AudienceSubCategoriesResult, _opt(Long))
+    def listAudienceSubCategories(ctx, seasonId):  # noqa: N802, N803
+        return services.wrap(services.list_audience_sub_categories(pos_of(ctx), seasonId))
+
+    @_rpc(PriceLevelsResult, _opt(Long))
+    def listPriceLevels(ctx, seasonId):  # noqa: N802, N803
+        return services.wrap(services.list_price_levels(pos_of(ctx), seasonId))
+
+
+class ExternalOrderHistoryService(SecutixService):
+    @_rpc(TicketsResult, _opt(TicketFilterCriteria), _opt(PaginationParameter))
+    def listTicketsByCriteria(ctx, ticketFilterCriteria, paginationParameter):  # noqa: N802, N803
+        criteria, paging = ticketFilterCriteria, paginationParameter
+        return services.wrap(
+            services.list_tickets(
+                pos_of(ctx),
+                criteria.productId if criteria else None,
+                criteria.startDate if criteria else None,
+                criteria.endDate if criteria else None,
+                paging.startPosition if paging else None,
+                paging.maxResult if paging else None,
+            )
+        )
 
 
 def _application(service, tns, name):
@@ -563,6 +588,17 @@ catalog_view = soap_view(_application(CatalogService, CATALOG_NS, "CatalogServic
 availability_view = soap_view(
     _application(AvailabilityService, AVAILABILITY_NS, "AvailabilityService")
 )
+setup_view = soap_view(_application(SetupService, SETUP_NS, "SetupService"))
+order_history_view = soap_view(
+    _application(ExternalOrderHistoryService, ORDER_HISTORY_NS, "ExternalOrderHistoryService")
+)
+
+SERVICES = {
+    "catalog": CatalogService,
+    "availability": AvailabilityService,
+    "setup": SetupService,
+    "orderHistory": ExternalOrderHistoryService,
+}
 
 
 def _describe(service):
@@ -574,10 +610,51 @@ def _describe(service):
             optional = arg_type.Attributes.min_occurs == 0
             text = arg_type.get_type_name() + (" (repeated)" if many_ else "")
             parameters[arg] = text + (", optional" if optional else "")
-        methods.append({"name": name, "parameters": parameters})
+        result = descriptor.out_message._type_info
+        methods.append({"name": name, "parameters": parameters, "result": next(iter(result), "")})
     return methods
 
 
 def describe():
-    """{"catalog": [...], "availability": [...]}: the SOAP methods and their parameters."""
-    return {"catalog": _describe(CatalogService), "availability": _describe(AvailabilityService)}
+    """{"catalog": [...], "availability": [...], …}: the SOAP methods and their parameters."""
+    return {key: _describe(service) for key, service in SERVICES.items()}
+
+
+# --- JSON Schemas of the answers, from the same types (for the OpenAPI document) ---------------
+
+_SCHEMA_TYPES = ((Boolean, {"type": "boolean"}), (Integer, {"type": "integer"}))
+
+
+def _schema(cls, seen=()):
+    cls = getattr(cls, "__orig__", None) or cls
+    if issubclass(cls, DateTime):
+        return {"type": "string", "format": "date-time"}
+    if issubclass(cls, Unicode):
+        return {"type": "string"}
+    for spyne_type, schema in _SCHEMA_TYPES:  # Long is an Integer
+        if issubclass(cls, spyne_type):
+            return dict(schema)
+    if not issubclass(cls, ComplexModel) or cls in seen:
+        return {}
+    properties = {}
+    for key, field_type in cls.get_flat_type_info(cls).items():
+        schema = _schema(field_type, (*seen, cls))
+        if field_type.Attributes.max_occurs not in (1, "1"):
+            schema = {"type": "array", "items": schema}
+        properties[key] = schema
+    return {
+        "type": "object",
+        "title": cls.get_type_name(),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def answer_schemas():
+    """{method: JSON Schema of its answer}: the JSON answers have the SOAP results' shapes."""
+    schemas = {}
+    for service in SERVICES.values():
+        for name, descriptor in service.public_methods.items():
+            [result] = descriptor.out_message._type_info.values()
+            schemas[name] = _schema(result)
+    return schemas

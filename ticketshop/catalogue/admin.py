@@ -203,3 +203,9 @@ class PerformanceAdmin(admin.ModelAdmin):
 class ShowcaseItemAdmin(admin.ModelAdmin):
     list_display = ["point_of_sales", "product", "rank"]
     list_select_related = ["point_of_sales", "product"]
+
+
+@admin.register(models.VatCode)
+class VatCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "organisation", "rate", "country", "families"]
+    list_filter = ["organisation", "country"]

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from ticketshop.catalogue.states import State, check_state_change
@@ -423,3 +425,52 @@ class ShowcaseItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["point_of_sales", "product"], name="showcase_unique")
         ]
+
+
+# --- VAT codes (setupService.listVatCodes, a product's vatCodeId) -------------------------------
+
+
+class VatCode(models.Model):
+    """A VAT rate of an organisation. `families` lists the product families it applies to
+    (codes separated by commas); the code with none applies to every other family."""
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="vat_codes")
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    families = models.CharField(_("product families"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("VAT code")
+        verbose_name_plural = _("VAT codes")
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="vat_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.rate} %"
+
+    def family_codes(self):
+        return {f.strip() for f in self.families.split(",") if f.strip()}
+
+
+# France: live performances 5.5 %, the rest (visits, subscriptions, packages) 20 %.
+DEFAULT_VAT_CODES = (
+    ("FR_CULTURE", "5.50", "EVENT,COMPETITION"),
+    ("FR_STANDARD", "20.00", ""),
+)
+
+
+def ensure_default_vat_codes(organisation):
+    for code, rate, families in DEFAULT_VAT_CODES:
+        VatCode.objects.get_or_create(
+            organisation=organisation, code=code, defaults={"rate": rate, "families": families}
+        )
+
+
+@receiver(post_save, sender=Organisation)
+def _new_organisation_vat_codes(sender, instance, created, raw=False, **kwargs):
+    """Every new organisation starts with its country's VAT codes."""
+    if created and not raw:
+        ensure_default_vat_codes(instance)

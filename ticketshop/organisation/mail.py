@@ -4,10 +4,9 @@ sent from here, one function per kind of message.
 Each message is two templates under `mail/` (the subject and the plain-text body), rendered in
 the recipient's language; the HTML alternative is the same text laid out by `mail/base.html`.
 Callers pass ready-made links: this module sits in the lowest layer (organisation), so every
-layer above may use it and it imports none of them.
-
-Still to switch (owned elsewhere): `sales/tickets.send_confirmation` may call
-`send_order_confirmation(order.contact, context)` with the context it builds today."""
+layer above may use it and it imports none of them. The order emails (confirmation, refunds)
+keep their templates in `sales/` and are sent through `send_templated_mail` by
+`ticketshop.sales.tickets`, from the orders' outbox."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -74,11 +73,4 @@ def send_password_reset(contact, url):
         "mail/password_reset_subject.txt",
         "mail/password_reset.txt",
         {"contact": contact, "url": url},
-    )
-
-
-def send_order_confirmation(contact, context):
-    """B3: the paid order and its tickets (the templates and context belong to sales)."""
-    return send_templated_mail(
-        contact, "sales/confirmation_subject.txt", "sales/confirmation_email.txt", context
     )

@@ -8,7 +8,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        from ticketshop.payments.services import on_orders_ended
-        from ticketshop.sales.services import orders_ended
+        from ticketshop.payments import checks  # noqa: F401 — registers the production check
+        from ticketshop.payments.refunds import on_order_refunded, on_orders_ended
+        from ticketshop.sales.signals import order_refunded, orders_ended
 
         orders_ended.connect(on_orders_ended, dispatch_uid="payments-orders-ended")
+        order_refunded.connect(on_order_refunded, dispatch_uid="payments-order-refunded")

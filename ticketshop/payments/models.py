@@ -64,6 +64,7 @@ class Payment(models.Model):
         REFUSED = "REFUSED", _("Refused")
         ABANDONED = "ABANDONED", _("Abandoned")
         REVERSED = "REVERSED", _("Reversed")
+        REFUNDED = "REFUNDED", _("Refunded")
 
     order = models.ForeignKey("sales.Order", models.PROTECT, related_name="payments")
     method = models.CharField(_("method"), max_length=10, choices=Method)
@@ -75,6 +76,7 @@ class Payment(models.Model):
     voucher = models.ForeignKey(
         GiftVoucher, models.PROTECT, null=True, blank=True, related_name="payments"
     )
+    refunded_amount = models.DecimalField(_("refunded"), default=Decimal("0.00"), **money)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -85,3 +87,44 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.method} {self.amount} {self.status}"
+
+
+class Refund(models.Model):
+    """Money paid back on a captured payment: by its provider (card), to the voucher or credit."""
+
+    payment = models.ForeignKey(Payment, models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **money)
+    provider_reference = models.CharField(_("provider's reference"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.payment_id} -{self.amount}"
+
+
+class TestCardOperation(models.Model):
+    """The bundled test card provider's own books (its side, not the shop's): every capture and
+    refund it made, shown on its operations page like a real provider's dashboard."""
+
+    class Kind(models.TextChoices):
+        CAPTURE = "CAPTURE", _("Capture")
+        REFUND = "REFUND", _("Refund")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    payment_reference = models.CharField(_("payment reference"), max_length=64, db_index=True)
+    amount = models.DecimalField(_("amount"), **money)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("test card operation")
+        verbose_name_plural = _("test card operations")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.payment_reference} {self.amount}"

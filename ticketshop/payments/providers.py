@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ class PaymentProvider:
 
     def verify(self, data):
         """(reference, outcome) of a signed notification or return; InvalidNotification."""
+        raise NotImplementedError
+
+    def refund(self, payment, amount):
+        """Pay `amount` of the captured `payment` back to the card; the provider's reference of
+        the refund. Raises on failure (the caller's transaction then changes nothing)."""
         raise NotImplementedError
 
 
@@ -114,6 +120,27 @@ class TestCardProvider(PaymentProvider):
         except Exception:  # noqa: BLE001 - the visitor's return carries the outcome too
             logger.warning("test card provider: notification to %s failed", session["notify"])
 
+    def refund(self, payment, amount):
+        from ticketshop.payments.models import TestCardOperation
+
+        operation = TestCardOperation.objects.create(
+            kind=TestCardOperation.Kind.REFUND,
+            payment_reference=payment.reference,
+            amount=amount,
+            currency=payment.currency,
+        )
+        return f"testcard-refund-{operation.pk}"
+
+    def record_capture(self, session):
+        from ticketshop.payments.models import TestCardOperation
+
+        TestCardOperation.objects.create(
+            kind=TestCardOperation.Kind.CAPTURE,
+            payment_reference=session["reference"],
+            amount=session["amount"],
+            currency=session["currency"],
+        )
+
     def verify(self, data):
         try:
             fields = {k: data[k] for k in ("reference", "outcome", "amount", "timestamp")}
@@ -132,5 +159,18 @@ PROVIDERS = {TestCardProvider.code: TestCardProvider()}
 DEFAULT_PROVIDER = TestCardProvider.code
 
 
+def provider_codes():
+    """The bundled provider and those of settings.PAYMENT_PROVIDERS ({code: class path})."""
+    return {*PROVIDERS, *getattr(settings, "PAYMENT_PROVIDERS", {})}
+
+
 def get_provider(code=None):
-    return PROVIDERS[code or getattr(settings, "PAYMENT_PROVIDER", DEFAULT_PROVIDER)]
+    code = code or getattr(settings, "PAYMENT_PROVIDER", DEFAULT_PROVIDER)
+    if code not in PROVIDERS:
+        PROVIDERS[code] = import_string(settings.PAYMENT_PROVIDERS[code])()
+    return PROVIDERS[code]
+
+
+def testcard_enabled():
+    """The test card provider's pages answer only where it is the provider in use."""
+    return getattr(settings, "PAYMENT_PROVIDER", DEFAULT_PROVIDER) == TestCardProvider.code

@@ -1,26 +1,36 @@
-"""Paying an order: gift voucher and credit balance first, the rest by card (B1).
+"""Paying an order (B1): gift voucher and credit balance first, the rest by card.
 
-Every change of a payment is a conditional update of its status (PENDING → CAPTURED / REFUSED /
-ABANDONED, CAPTURED → REVERSED) under a row lock: a notification received twice, or a return
-and a notification, act once. A refused or abandoned payment sells nothing, gives the voucher
-and the credit back once, and leaves the cart (and its holds) as it was.
+The payments layer orchestrates the order lifecycle of `ticketshop.sales.lifecycle` and takes
+its locks in THE order written there: the order first, then its payments, vouchers and credit.
+
+- `pay`: CART → PAYING, voucher and credit taken and the card payment created in ONE transaction
+  under the order's lock: the cart is frozen from then on (a second tab adding seats must
+  `abandon_payment` first, atomically).
+- `record_outcome`: the provider's outcome, once. A success is recorded whatever happens: it
+  confirms the order only when this payment is the order's current one and the money captured
+  matches the order's total (card + voucher + credit); a success that arrives after the cart
+  expired confirms it if its places are still free; in every other case the card is refunded
+  through the provider and the buyer told. Never a capture without a record.
 """
 
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticketshop.payments import refunds
 from ticketshop.payments.models import CreditAccount, GiftVoucher, Payment
-from ticketshop.payments.providers import ABANDONED, REFUSED, SUCCEEDED, get_provider
+from ticketshop.payments.providers import REFUSED, SUCCEEDED, get_provider
+from ticketshop.sales import lifecycle
 from ticketshop.sales import services as sales
-from ticketshop.sales.models import Order
+from ticketshop.sales.models import Order, OrderMessage
 
 ZERO = Decimal("0.00")
+S = Order.Status
 
 
 class PaymentError(sales.BookingError):
@@ -86,115 +96,118 @@ def _captured(order, method, amount, **extra):
     )
 
 
-def _reverse_captured(order_id):
-    """Give back what vouchers and credit paid on an order that will not be sold (once)."""
-    for payment in Payment.objects.select_for_update().filter(
-        order_id=order_id,
-        status=Payment.Status.CAPTURED,
-        method__in=(Payment.Method.VOUCHER, Payment.Method.CREDIT),
-    ):
-        if not Payment.objects.filter(pk=payment.pk, status=Payment.Status.CAPTURED).update(
-            status=Payment.Status.REVERSED
-        ):
-            continue
-        if payment.method == Payment.Method.VOUCHER:
-            GiftVoucher.objects.filter(pk=payment.voucher_id).update(
-                balance=F("balance") + payment.amount
-            )
-        else:
-            order = Order.objects.get(pk=order_id)
-            account, _created = CreditAccount.objects.get_or_create(contact_id=order.contact_id)
-            CreditAccount.objects.filter(pk=account.pk).update(
-                balance=F("balance") + payment.amount
-            )
-
-
 def pay(order, contact, *, voucher_code="", use_credit=False, urls=None, provider=None):
     """Start paying the cart `order` as `contact`: voucher, then credit, then card.
 
     `urls`: a function reference -> (notify_url, return_url, cancel_url) for the card provider.
     Returns a PaymentStart; PaymentError/BookingError (and the cart unchanged) on refusal."""
     now = timezone.now()
-    order = sales.start_payment(order, contact)
-    try:
-        with transaction.atomic():
-            order = (
-                Order.objects.select_for_update()
-                .select_related("point_of_sales__channel")
-                .get(pk=order.pk)
+    provider = provider or get_provider()
+    with transaction.atomic():
+        order = sales.start_payment(order.pk, contact, now)  # locks the order: CART → PAYING
+        remaining = order.total
+        if voucher_code and remaining > ZERO:
+            remaining -= _take_voucher(order, voucher_code, remaining, now)
+        if use_credit and remaining > ZERO:
+            remaining -= _take_credit(order, contact, remaining)
+        card = None
+        if remaining > ZERO:
+            card = Payment.objects.create(
+                order=order,
+                method=Payment.Method.CARD,
+                amount=remaining,
+                currency=order.currency,
+                reference=_reference(),
+                provider=provider.code,
             )
-            remaining = order.total
-            if voucher_code and remaining > ZERO:
-                remaining -= _take_voucher(order, voucher_code, remaining, now)
-            if use_credit and remaining > ZERO:
-                remaining -= _take_credit(order, contact, remaining)
-            card = None
-            if remaining > ZERO:
-                provider = provider or get_provider()
-                card = Payment.objects.create(
-                    order=order,
-                    method=Payment.Method.CARD,
-                    amount=remaining,
-                    currency=order.currency,
-                    reference=_reference(),
-                    provider=provider.code,
-                )
-            else:
-                sales.confirm_order(order)
-    except sales.BookingError:
-        sales.back_to_cart(order)
-        raise
+        else:
+            order = sales.confirm_order(order.pk, now)
     if card is None:
-        order.refresh_from_db()
         return PaymentStart(order=order, redirect_url=None)
     notify_url, return_url, cancel_url = urls(card.reference)
     url = provider.start(card, notify_url=notify_url, return_url=return_url, cancel_url=cancel_url)
     return PaymentStart(order=order, redirect_url=url)
 
 
+def _amount(value, default):
+    if value is None:
+        return default
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:
+        raise PaymentError(_("Unknown payment.")) from exc
+
+
 def record_outcome(reference, outcome, amount=None):
     """Act on a provider's outcome for the card payment `reference`, once. Returns the payment."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(reference=reference).first()
-        if payment is None:
+        order_id = (
+            Payment.objects.filter(reference=reference).values_list("order_id", flat=True).first()
+        )
+        if order_id is None:
             raise PaymentError(_("Unknown payment."))
-        if payment.status != Payment.Status.PENDING:
-            return payment  # already handled (the return and the notification both arrive)
-        if outcome == SUCCEEDED and amount is not None and Decimal(amount) != payment.amount:
-            outcome = REFUSED  # never sell for another amount than the one asked
+        order = lifecycle.lock_order(order_id)  # 1. the order, then 2. its payment
+        payment = Payment.objects.select_for_update().get(reference=reference)
         if outcome == SUCCEEDED:
-            payment.status = Payment.Status.CAPTURED
+            if payment.status in (Payment.Status.PENDING, Payment.Status.ABANDONED):
+                _succeeded(order, payment, _amount(amount, payment.amount))
+        elif payment.status == Payment.Status.PENDING:
+            payment.status = Payment.Status.ABANDONED
+            if outcome == REFUSED:
+                payment.status = Payment.Status.REFUSED
             payment.save(update_fields=["status", "updated_at"])
-            try:
-                sales.confirm_order(payment.order)
-            except sales.BookingError:
-                # the holds were lost meanwhile: nothing is sold, everything is given back
-                payment.status = Payment.Status.REVERSED
-                payment.save(update_fields=["status", "updated_at"])
-                _reverse_captured(payment.order_id)
-        else:
-            payment.status = (
-                Payment.Status.REFUSED if outcome == REFUSED else Payment.Status.ABANDONED
-            )
-            payment.save(update_fields=["status", "updated_at"])
-            _reverse_captured(payment.order_id)
-            sales.back_to_cart(payment.order)
+            refunds.reverse_captured(order.pk, order.contact_id)
+            sales.back_to_cart(order.pk)
+    payment.refresh_from_db()
     return payment
 
 
-def abandon_pending(order):
-    """The visitor gives up a payment in progress: the cart is theirs again."""
-    for payment in Payment.objects.filter(order=order, status=Payment.Status.PENDING):
-        record_outcome(payment.reference, ABANDONED)
-    sales.back_to_cart(order)
+def _succeeded(order, payment, captured):
+    """Money was taken: record it, then sell or refund — never neither."""
+    current = payment.status == Payment.Status.PENDING and order.status == S.PAYING
+    late = payment.status == Payment.Status.ABANDONED and order.status == S.EXPIRED
+    payment.status = Payment.Status.CAPTURED
+    payment.save(update_fields=["status", "updated_at"])
+    if (current or late) and captured == payment.amount:
+        try:
+            with transaction.atomic():  # a savepoint: a refusal undoes the retaking only
+                if late and not refunds.retake_reversed(order):
+                    raise sales.HoldsLost("a voucher or credit was spent meanwhile")
+                if refunds.captured_total(order) != order.total:
+                    raise sales.HoldsLost("the order's total is not what was paid")
+                sales.confirm_order(order.pk)
+            return
+        except sales.BookingError:
+            pass
+    if captured != payment.amount:
+        Payment.objects.filter(pk=payment.pk).update(amount=captured)
+        payment.amount = captured
+    refunds.refund_payment(payment, captured, reason="not sold", contact_id=order.contact_id)
+    if current:  # this attempt failed: its voucher and credit back, the cart the visitor's
+        refunds.reverse_captured(order.pk, order.contact_id)
+        sales.back_to_cart(order.pk)
+    # (an older, abandoned attempt gave its voucher and credit back when it was abandoned: a
+    # newer attempt in progress is left alone)
+    lifecycle.queue_message(order, OrderMessage.Kind.LATE_PAYMENT_REFUNDED, captured)
 
 
-def on_orders_ended(sender, order_ids, **kwargs):
-    """Carts ended (expired or cancelled): pending card payments are abandoned, the rest given
-    back. A card success arriving later finds no hold and is reversed too."""
+def abandon_payment(order):
+    """The visitor gives up a payment in progress (cancels, or changes the cart from another
+    tab), atomically under the order's lock: pending card payments are abandoned, voucher and
+    credit given back, and the cart is the visitor's again. False when nothing was in progress."""
     with transaction.atomic():
-        Payment.objects.filter(order_id__in=order_ids, status=Payment.Status.PENDING).update(
+        order = lifecycle.lock_order(order.pk)
+        if order.status != S.PAYING:
+            return False
+        Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(
             status=Payment.Status.ABANDONED
         )
-        for order_id in order_ids:
-            _reverse_captured(order_id)
+        refunds.reverse_captured(order.pk, order.contact_id)
+        sales.back_to_cart(order.pk)
+    return True
+
+
+def cancel_paid_order(order, line_ids=None):
+    """Cancel and refund a paid order, whole or some tickets: the one service call of the back
+    office and the resellers' cancellation (the money moves in the same transaction)."""
+    return sales.cancel_paid_order(order.pk, line_ids)

@@ -1,12 +1,51 @@
-from django.contrib import admin
+"""The back office's sales: reservations, orders and tickets, read-only (they change through the
+sales services only), and the box office's one action on money: cancel and refund (B3)."""
 
-from ticketshop.sales.models import Order, OrderLine, SeatReservation
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ticketshop.sales import services as sales
+from ticketshop.sales.models import Order, OrderLine, OrderMessage, SeatReservation
+
+
+class ReadOnly:
+    """Written by the sales services, never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _cancel(modeladmin, request, groups):
+    """groups: [(order id, line ids or None)] — one service call per order."""
+    refunded, done = 0, 0
+    for order_id, line_ids in groups:
+        try:
+            refunded += sales.cancel_paid_order(order_id, line_ids)
+            done += 1
+        except sales.BookingError as exc:
+            modeladmin.message_user(request, f"#{order_id}: {exc.message}", messages.ERROR)
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d order cancelled, %(amount)s refunded.",
+                "%(count)d orders cancelled, %(amount)s refunded.",
+                done,
+            )
+            % {"count": done, "amount": refunded},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SeatReservation)
-class SeatReservationAdmin(admin.ModelAdmin):
-    """Read-only: reservations are written by the sales services, never by hand."""
-
+class SeatReservationAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "id",
         "performance",
@@ -21,17 +60,8 @@ class SeatReservationAdmin(admin.ModelAdmin):
     list_select_related = ["performance__product", "seat__block"]
     raw_id_fields = ["performance", "product", "seat"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnly, admin.TabularInline):
     model = OrderLine
     extra = 0
     fields = [
@@ -42,29 +72,42 @@ class OrderLineInline(admin.TabularInline):
         "price",
         "holder_name",
         "barcode",
+        "cancelled_at",
     ]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """Read-only: orders change through the sales and payments services only."""
-
+class OrderAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["id", "status", "contact", "point_of_sales", "created_at", "paid_at"]
     list_filter = ["status", "point_of_sales"]
     search_fields = ["=id", "contact__email", "contact__contact_number", "lines__barcode"]
     raw_id_fields = ["contact"]
     inlines = [OrderLineInline]
+    actions = ["cancel_and_refund"]
 
-    def has_add_permission(self, request):
-        return False
+    @admin.action(description=_("Cancel and refund the selected paid orders (all tickets)"))
+    def cancel_and_refund(self, request, queryset):
+        _cancel(self, request, [(pk, None) for pk in queryset.values_list("pk", flat=True)])
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(OrderLine)
+class TicketAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["id", "order", "product", "performance", "price", "barcode", "cancelled_at"]
+    list_filter = ["order__status"]
+    search_fields = ["=order__id", "barcode", "holder_name"]
+    list_select_related = ["order", "product", "performance"]
+    actions = ["cancel_and_refund"]
+
+    @admin.action(description=_("Cancel and refund the selected tickets"))
+    def cancel_and_refund(self, request, queryset):
+        groups = {}
+        for line_id, order_id in queryset.values_list("pk", "order_id"):
+            groups.setdefault(order_id, []).append(line_id)
+        _cancel(self, request, sorted(groups.items()))
+
+
+@admin.register(OrderMessage)
+class OrderMessageAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["id", "order", "kind", "amount", "created_at", "sent_at"]
+    list_filter = ["kind"]

@@ -5,7 +5,7 @@
 - taken = places SOLD + places HELD and not expired (SeatReservation);
 - indicator 1 green (available), 2 orange (remaining / capacity <= the point of sales' alert
   ratio and remaining > 0), 3 red (nothing remaining);
-- a product is as available as its best performance still on offer; a product without
+- a product is as available as its best performance on offer (`catalogue/offer.py`); a product without
   performances (undated pass, subscription…) is measured on its quota, less its places SOLD or
   HELD and not expired (reservations of the product without a performance).
 
@@ -21,7 +21,8 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ticketshop.catalogue.models import Performance, Product, SeatAssignment, State
+from ticketshop.catalogue.models import Performance, Product, SeatAssignment
+from ticketshop.catalogue.offer import performances_on_offer
 from ticketshop.sales.models import SeatReservation
 
 GREEN, ORANGE, RED = 1, 2, 3
@@ -31,7 +32,6 @@ INDICATOR_LABELS = {
     RED: _("Full"),
 }
 MAX_IDS = 200  # documented maximum of ids in one availability call
-OFFERED_STATES = {State.PREPARING, State.VALIDATED, State.RUNNING, State.SUSPENDED}
 
 
 MAX_ID = 2**63 - 1
@@ -188,9 +188,9 @@ def product_availability(ids, point_of_sales, *, now=None):
         products = products.filter(season__organisation_id=point_of_sales.channel.organisation_id)
     products = list(products.values("id", "quota"))
     rows = list(
-        Performance.objects.filter(
-            product_id__in=[p["id"] for p in products], state__in=OFFERED_STATES
-        ).values("id", "product_id", "configuration_id", "product__quota")
+        performances_on_offer()  # the one "what is on sale" rule (catalogue/offer.py)
+        .filter(product_id__in=[p["id"] for p in products])
+        .values("id", "product_id", "configuration_id", "product__quota")
     )
     measured = _measure(rows, point_of_sales, now, by_category=False)
     undated_taken = dict(

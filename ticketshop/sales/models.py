@@ -84,6 +84,8 @@ class Order(models.Model):
         PAID = "PAID", _("Paid")
         EXPIRED = "EXPIRED", _("Expired")
         CANCELLED = "CANCELLED", _("Cancelled")
+        REFUNDED = "REFUNDED", _("Refunded")
+        PARTLY_REFUNDED = "PARTLY_REFUNDED", _("Partly refunded")
 
     point_of_sales = models.ForeignKey(
         "organisation.PointOfSales", models.PROTECT, related_name="orders"
@@ -91,7 +93,7 @@ class Order(models.Model):
     contact = models.ForeignKey(
         "contacts.Contact", models.PROTECT, null=True, blank=True, related_name="orders"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CART)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.CART)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -132,6 +134,12 @@ class OrderLine(models.Model):
     )
     holder_name = models.CharField(_("ticket holder"), max_length=220, blank=True)
     barcode = models.CharField(_("barcode"), max_length=40, null=True, blank=True, unique=True)
+    cancelled_at = models.DateTimeField(
+        _("cancelled at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the ticket was cancelled and refunded: it is no longer valid."),
+    )
 
     class Meta:
         verbose_name = _("order line / ticket")
@@ -144,3 +152,27 @@ class OrderLine(models.Model):
     @property
     def seat(self):
         return self.reservation.seat
+
+
+class OrderMessage(models.Model):
+    """The outbox of the emails an order owes its buyer: written in the transaction that changes
+    the order, sent after it commits and, if that fails, by the release task (never lost)."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "CONFIRMATION", _("Confirmation")
+        LATE_PAYMENT_REFUNDED = "LATE_REFUNDED", _("Late payment refunded")
+        REFUND = "REFUND", _("Refund")
+
+    order = models.ForeignKey(Order, models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("order email")
+        verbose_name_plural = _("order emails")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.kind} {'sent' if self.sent_at else 'to send'}"

@@ -8,9 +8,14 @@ RELEASE_EVERY_MINUTES = 1
 
 
 def release_expired_holds():
+    """Expired carts end (their places return to sale, what they paid is given back), then the
+    emails the outbox still owes are sent. Returns the places freed."""
     from ticketshop.sales.services import release_expired
+    from ticketshop.sales.tickets import send_pending
 
-    return release_expired()
+    freed = release_expired()
+    send_pending()
+    return freed
 
 
 def ensure_schedules(**kwargs):

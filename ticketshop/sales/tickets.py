@@ -3,28 +3,63 @@
 import io
 
 import segno
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import formats, timezone, translation
 from fpdf import FPDF
 
 from ticketshop.multilingual import normalise_language
-from ticketshop.sales.models import Order
+from ticketshop.organisation import mail
+from ticketshop.sales.models import Order, OrderMessage
 
 
 def _name(obj, language):
     return getattr(obj, f"name_{language}", "") or getattr(obj, "name_en", "") or str(obj)
 
 
-def send_confirmation(order_id):
-    """The order's confirmation, in the buyer's language, listing each ticket and its holder."""
-    order = (
-        Order.objects.select_related("contact", "point_of_sales__channel__organisation")
-        .filter(pk=order_id, status=Order.Status.PAID)
-        .first()
+def send_message(message_id):
+    """Send one email of the outbox, once (the row is locked and marked in one transaction: a
+    crash before the mark sends it again, never loses it). True when sent now."""
+    with transaction.atomic():
+        message = (
+            OrderMessage.objects.select_for_update(of=("self",))
+            .select_related("order__contact")
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        contact = message.order.contact
+        if contact is not None and contact.email:
+            SENDERS[message.kind](message.order, message)
+        message.sent_at = timezone.now()
+        message.save(update_fields=["sent_at"])
+    return True
+
+
+def send_pending():
+    """The outbox's rest (emails whose sending after the commit failed). Returns how many."""
+    ids = OrderMessage.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)[:500]
+    return sum(send_message(pk) for pk in list(ids))
+
+
+def _send(order, template, context):
+    mail.send_templated_mail(
+        order.contact,
+        f"sales/{template}_subject.txt",
+        f"sales/{template}_email.txt",
+        {"order": order, "contact": order.contact, **context},
     )
-    if order is None or order.contact is None or not order.contact.email:
+
+
+def _send_refund(order, message):
+    lines = order.lines.filter(cancelled_at__isnull=False).select_related("product")
+    late = message.kind == OrderMessage.Kind.LATE_PAYMENT_REFUNDED
+    _send(order, "refund", {"late": late, "amount": message.amount, "lines": lines})
+
+
+def send_confirmation(order, message=None):
+    """The order's confirmation, in the buyer's language, listing each ticket and its holder."""
+    if order.status != Order.Status.PAID:
         return False
     language = normalise_language(order.contact.language, default="en")
     lines = order.lines.select_related("product", "performance", "reservation__seat", "tariff")
@@ -41,11 +76,15 @@ def send_confirmation(order_id):
             }
             for line in lines
         ]
-        context = {"order": order, "contact": order.contact, "tickets": tickets}
-        subject = render_to_string("sales/confirmation_subject.txt", context).strip()
-        body = render_to_string("sales/confirmation_email.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.contact.email])
+    _send(order, "confirmation", {"tickets": tickets})
     return True
+
+
+SENDERS = {
+    OrderMessage.Kind.CONFIRMATION: send_confirmation,
+    OrderMessage.Kind.LATE_PAYMENT_REFUNDED: _send_refund,
+    OrderMessage.Kind.REFUND: _send_refund,
+}
 
 
 def _start(line):

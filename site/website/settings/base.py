@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_q",
     "djangosaml2",
 ]
@@ -66,7 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, plus: the visitor's language kept in a cookie everywhere, and
+    # a view's own 404 kept as a 404 (not redirected to Wagtail's catch-all).
+    "website.middleware.VisitorLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "website.urls"
+CSRF_FAILURE_VIEW = "website.views.csrf_failure"  # the site's 403 page, in its language
 WSGI_APPLICATION = "website.wsgi.application"
 
 TEMPLATES = [
@@ -135,6 +139,8 @@ USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
+# The embedded default serves static files and media itself, with or without DEBUG.
+SERVE_STATIC_FILES = False
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -156,7 +162,7 @@ SECUTIX = {
     "CHANNEL_CODE": os.environ.get("SECUTIX_CHANNEL_CODE", "WEB"),
     "POINT_OF_SALES_CODE": os.environ.get("SECUTIX_POINT_OF_SALES_CODE", "TICKETSHOP"),
     "API_BASE_URL": os.environ.get("SECUTIX_API_BASE_URL", "http://127.0.0.1:8000"),
-    "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "website"),
+    "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "CUBE_WEBSITE"),
     "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
     "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
     "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),

@@ -64,3 +64,15 @@ SECUTIX = {  # noqa: F405
 }
 WAGTAILADMIN_BASE_URL = SITE_URL
 CSP_POLICY = {**CSP_POLICY, "form-action": ["'self'", SECUTIX["API_BASE_URL"].rstrip("/")]}  # noqa: F405
+
+# X3, X4: the payments' production check (ticketshop/payments/checks.py) runs at start-up and
+# refuses the test card provider and the demo secrets, unless SECUTIX_ALLOW_TEST_PAYMENTS=1.
+SECUTIX_PRODUCTION = True
+SECUTIX_ALLOW_TEST_PAYMENTS = os.environ.get("SECUTIX_ALLOW_TEST_PAYMENTS", "") == "1"
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "testcard")
+PAYMENT_PROVIDERS = dict(
+    item.split("=", 1) for item in os.environ.get("PAYMENT_PROVIDERS", "").split(",") if "=" in item
+)
+# Behind a reverse proxy, the header carrying the visitor's address (the hold limits count per
+# address), e.g. HTTP_X_FORWARDED_FOR.
+SHOP_CLIENT_IP_HEADER = os.environ.get("SHOP_CLIENT_IP_HEADER", "")

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         pos = PointOfSales.objects.filter(code=point_of_sales).first()
         if pos is None:
             raise CommandError(f"No point of sales with the code {point_of_sales!r}.")
-        account, created = ensure_account(username, secret, pos)
+        try:
+            account, created = ensure_account(username, secret, pos)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         verb = "Created" if created else "Checked"
         self.stdout.write(f"{verb} API account {account.username} for {pos.code}.")
