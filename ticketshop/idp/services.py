@@ -58,6 +58,8 @@ def send_password_reset_link(organisation_code, email):
 def register_bundled_website():
     """Register (or refresh) the bundled website in the registry from its endpoints and
     KEYS_DIR/sp.crt. A switched-off entry stays off; its released attributes are kept.
+    The website wants the response AND the assertion signed (S2, pinned by
+    tests/accounts/test_saml_signatures.py), so its entry always has sign_response.
     Returns (provider, created)."""
     xml = saml.bundled_website_metadata_xml()
     parsed = parse_sp_metadata(xml)
@@ -68,12 +70,14 @@ def register_bundled_website():
             name="The CUBE website",
             bundled=True,
             released_attributes=list(attributes.NAMES),
+            sign_response=True,
         )
         created = True
     else:
         created = False
-        if provider.metadata_xml == xml:
+        if provider.metadata_xml == xml and provider.sign_response:
             return provider, False
     provider.metadata_xml = xml
+    provider.sign_response = True
     provider.save()
     return provider, created

@@ -144,7 +144,7 @@ def _answer_pending(request, contact):
         name_id=name_id,
         userid=contact.contact_number,
         authn={"class_ref": PASSWORDPROTECTEDTRANSPORT},
-        sign_response=provider.sign_response,  # the assertion's signature is enough (SAML2int)
+        sign_response=provider.sign_response,  # per SP; the bundled website wants it (S2)
         sign_assertion=True,
     )
     http_args = server.apply_binding(
