@@ -31,7 +31,7 @@ before = broker.queue_size()
 async_task("math.floor", 1.5)
 assert broker.queue_size() == before + 1
 assert EventIndexPage.objects.filter(locale__language_code="fr").exists()
-response = Client(HTTP_HOST="127.0.0.1").get("/fr/events/")
+response = Client(HTTP_HOST="127.0.0.1").get("/fr/events/", secure=True)  # HTTPS only
 assert response.status_code == 200, response.status_code
 print("grown-up mode OK")
 """
@@ -68,6 +68,8 @@ def test_production_settings_on_postgresql_and_redis(tmp_path):
             "SECRET_KEY": uuid.uuid4().hex * 2,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECUTIX_KEYS_DIR": str(tmp_path),
+            "SITE_URL": "https://127.0.0.1",  # required in production (issue 15)
+            "SECUTIX_API_BASE_URL": "https://127.0.0.1",
             # a staging site: the demo (test card provider, demo secrets) is allowed on purpose
             "SECUTIX_ALLOW_TEST_PAYMENTS": "1",
         }

@@ -75,7 +75,7 @@ def sp_config_dict():
                 "authn_requests_signed": True,
                 "logout_requests_signed": True,
                 "want_assertions_signed": True,
-                "want_response_signed": True,
+                "want_response_signed": True,  # S2: both signatures, pinned (issue 18)
                 "want_assertions_or_response_signed": True,
                 "signing_algorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "digest_algorithm": "http://www.w3.org/2001/04/xmlenc#sha256",

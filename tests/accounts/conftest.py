@@ -75,7 +75,13 @@ def make_contact(organisation, email, first_name, last_name, password=PASSWORD, 
 
 
 @pytest.fixture
-def visitor(organisation, point_of_sales):
+def website_sp(db, saml_settings):
+    """The bundled website in the IdP's registry of service providers, as the set-up does."""
+    call_command("register_website_sp", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def visitor(organisation, point_of_sales, website_sp):
     return make_contact(
         organisation, "michel.shapira@example.com", "Michel", "Shapira", title="MR", language="fr"
     )
@@ -124,3 +130,14 @@ def sign_in_through_idp(
     assert response.status_code == 200 and 'name="password"' in response.content.decode()
     response = client.post("/idp/login/", {"email": email, "password": password})
     return response
+
+
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+
+
+def posted_authn_request(client, next_url="/account/"):
+    """(action, fields) of the website's AuthnRequest sent with the POST binding (the default
+    is the redirect binding): a signed XML document, to replay or tamper with."""
+    with override_settings(SAML_DEFAULT_BINDING=POST_BINDING):
+        action, fields = saml_form(client.get(f"/saml2/login/?next={next_url}"))
+    return local(action), fields

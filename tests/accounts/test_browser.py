@@ -25,6 +25,7 @@ def live_saml(live_server, settings, tmp_path):
         "WEBSITE_URL": live_server.url,
     }
     call_command("generate_saml_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("register_website_sp", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 
 

@@ -78,7 +78,7 @@ def test_registering_creates_the_contact_signs_in_and_asks_to_confirm(
     assert client.get("/account/").status_code == 200
     url = re.search(r"http://testserver(/account/activate/\S+)", mail.outbox[0].body).group(1)
     # signing in again (a new last sign-in time) does not spoil the confirmation link
-    client.get("/idp/logout/")
+    client.post("/idp/logout/")
     client.post("/idp/login/", {"email": "lena@example.com", "password": "Quiet-Harbour-81"})
     assert client.get(url).status_code == 302
     assert Contact.objects.get(pk=contact.pk).email_confirmed

@@ -3,7 +3,9 @@
 The IdP signs the response AND the assertion; the website (SP) wants both
 (`want_response_signed`, `want_assertions_signed`), so a response genuinely signed by the IdP
 but only on the outside, only on the assertion, or not at all is refused. The IdP wants signed
-authentication requests (`want_authn_requests_signed`): an unsigned one is refused.
+authentication requests (`want_authn_requests_signed`): an unsigned one is refused, with either
+binding. The website sends its requests by the redirect binding by default; the tests that read
+or strip the XML signature of a request ask for the POST binding (`posted_authn_request`).
 
 Signatures are counted by parsing the XML: a ds:Signature element that is a direct child of the
 samlp:Response, and one that is a direct child of the saml:Assertion.
@@ -20,7 +22,7 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 
 from ticketshop.idp import saml
 
-from .conftest import local, saml_form, sign_in_through_idp
+from .conftest import local, posted_authn_request, saml_form, sign_in_through_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +51,7 @@ def _is_signed_in(client):
 
 
 def _outstanding_request_id(client):
-    _action, fields = saml_form(client.get("/saml2/login/?next=/account/"))
+    _action, fields = posted_authn_request(client)
     return _xml(fields["SAMLRequest"]).get("ID")
 
 
@@ -118,7 +120,7 @@ def test_a_response_missing_a_signature_is_refused(
 
 
 def test_the_websites_requests_are_signed(client):
-    _action, fields = saml_form(client.get("/saml2/login/?next=/account/"))
+    _action, fields = posted_authn_request(client)
     request = _xml(fields["SAMLRequest"])
     assert request.tag == f"{{{NS['samlp']}}}AuthnRequest"
     assert len(request.findall("ds:Signature", NS)) == 1
@@ -126,7 +128,7 @@ def test_the_websites_requests_are_signed(client):
 
 def test_the_idp_refuses_an_unsigned_authentication_request(client, visitor):
     """The request is left as the website wrote it, only its signature is removed."""
-    action, fields = saml_form(client.get("/saml2/login/?next=/account/"))
+    action, fields = posted_authn_request(client)
     request = _xml(fields["SAMLRequest"])
     for signature in request.findall("ds:Signature", NS):
         request.remove(signature)
@@ -140,7 +142,8 @@ def test_the_idp_refuses_an_unsigned_authentication_request(client, visitor):
     assert "SAMLResponse" not in signed.content.decode()
 
 
-def test_the_idp_refuses_an_unsigned_redirect_binding_request(client, settings):
+def test_the_idp_refuses_an_unsigned_redirect_binding_request(client, settings, website_sp):
+    """The IdP trusts the website through its registry entry (issue 15), as the set-up makes it."""
     settings.SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
     location = client.get("/saml2/login/?next=/account/")["Location"]
     parts = urlsplit(location)

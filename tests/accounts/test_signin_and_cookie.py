@@ -165,7 +165,7 @@ def test_an_expired_cookie_is_ignored(client, visitor):
 
 def test_sign_out_on_the_idp_clears_the_cookie(client, visitor):
     _sign_in(client, visitor)
-    response = client.get("/idp/logout/")
+    response = client.post("/idp/logout/")
     assert response.status_code == 302
     assert client.cookies[COOKIE].value == ""
     assert client.get("/account/").status_code == 302

@@ -25,6 +25,8 @@ def production_env(tmp_path, **extra):
         "SECRET_KEY": uuid.uuid4().hex * 2,
         "ALLOWED_HOSTS": "tickets.example.org",
         "SECUTIX_KEYS_DIR": str(tmp_path),
+        "SITE_URL": "https://tickets.example.org",  # required in production (issue 15)
+        "SECUTIX_API_BASE_URL": "https://shop.tickets.example.org",
         "SECUTIX_API_PASSWORD": "a-secret-of-our-own",
         "PAYMENT_PROVIDER": "acme",
         "PAYMENT_PROVIDERS": "acme=tests.booking.fake_provider.AcmePay",

@@ -26,6 +26,7 @@ from ticketshop.contacts.services import (
     unlink_contact,
     update_contact_details,
 )
+from ticketshop.idp import limits
 from ticketshop.idp.cookie import set_contact_cookie
 from ticketshop.idp.session import sign_in
 from ticketshop.organisation.points_of_sale import current_point_of_sales
@@ -147,8 +148,13 @@ def register(request):
         raise Http404
     organisation = pos.channel.organisation
     form = _details_form(request, organisation, request.POST or None)
+    limited = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not limits.allow("register", request, data["email"]):  # no email bombing
+            limited = True
+            form.add_error(None, _("Too many requests from you. Please try again in an hour."))
+    if request.method == "POST" and form.is_valid():
         try:
             contact = register_contact(
                 organisation,
@@ -179,7 +185,7 @@ def register(request):
         request,
         "account/register.html",
         {"form": form, "query": request.GET.urlencode()},
-        status=400 if request.method == "POST" else 200,
+        status=429 if limited else (400 if request.method == "POST" else 200),
     )
 
 

@@ -10,6 +10,7 @@ KEYS_DIR holds:
 """
 
 import datetime
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,12 @@ IDP_CERT = "idp.crt"
 SP_KEY = "sp.key"
 SP_CERT = "sp.crt"
 IDP_METADATA = "idp_metadata.xml"
+# The IdP's key rotation (manage.py rotate_idp_key): the incoming pair, published in the
+# metadata beside the current one until it is activated; the outgoing pair is kept aside.
+IDP_NEXT_KEY = "idp_next.key"
+IDP_NEXT_CERT = "idp_next.crt"
+IDP_PREVIOUS_KEY = "idp_previous.key"
+IDP_PREVIOUS_CERT = "idp_previous.crt"
 
 
 def keys_dir():
@@ -37,13 +44,20 @@ def key_path(name):
 
 
 def _write_private(path, data):
-    path.write_bytes(data)
-    path.chmod(0o600)
+    """Created with mode 0600 from the start (never readable by others, even for a moment)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    tmp.replace(path)
 
 
 def generate_key_pair(key_file, cert_file, common_name, years=10):
-    """Write a fresh RSA key and a self-signed certificate. Returns False when both exist."""
-    if key_file.exists() and cert_file.exists():
+    """Write a fresh RSA key and a self-signed certificate. Returns False, writing nothing, when
+    the certificate exists: a certificate brought by its owner (a website on another host keeps
+    its private key there) is never replaced, nor a key without its certificate."""
+    if cert_file.exists() or key_file.exists():
         return False
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])

@@ -16,10 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, sigver
 from saml2.config import IdPConfig, SPConfig
 from saml2.metadata import entity_descriptor
-from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
-from ticketshop.idp import keys
+from ticketshop.idp import attributes, keys
+from ticketshop.idp.models import ServiceProvider
 
 ASSERTION_LIFETIME_MINUTES = 5
 
@@ -47,8 +48,9 @@ def sp_entity_id():
     return f"{website_url()}/saml2/metadata/"
 
 
-def _sp_metadata_xml():
-    """The website's metadata, built from its known endpoints and its certificate (sp.crt)."""
+def bundled_website_metadata_xml():
+    """The bundled website's metadata, built from its known endpoints and its certificate
+    (KEYS_DIR/sp.crt): what the set-up registers (`manage.py register_website_sp`)."""
     base = website_url()
     conf = SPConfig()
     conf.load(
@@ -74,7 +76,11 @@ def _sp_metadata_xml():
     return str(entity_descriptor(conf))
 
 
-def idp_config_dict(with_sp=True):
+def enabled_providers():
+    return list(ServiceProvider.objects.filter(enabled=True).order_by("pk"))
+
+
+def idp_config_dict(providers=()):
     base = ticketshop_url()
     conf = {
         "entityid": idp_entity_id(),
@@ -97,7 +103,7 @@ def idp_config_dict(with_sp=True):
                 },
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "want_authn_requests_signed": True,
-                "sign_response": True,
+                "sign_response": False,
                 "sign_assertion": True,
                 "signing_algorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "digest_algorithm": "http://www.w3.org/2001/04/xmlenc#sha256",
@@ -105,40 +111,45 @@ def idp_config_dict(with_sp=True):
                     "default": {
                         "lifetime": {"minutes": ASSERTION_LIFETIME_MINUTES},
                         "attribute_restrictions": None,
-                        "name_form": NAME_FORMAT_BASIC,
+                        "name_form": NAME_FORMAT_URI,  # see attributes.py
                     }
                 },
             }
         },
     }
-    if with_sp:
-        conf["metadata"] = {"inline": [_sp_metadata_xml()]}
+    incoming = keys.key_path(keys.IDP_NEXT_CERT)
+    if incoming.exists():  # a rotation under way: SPs learn the next key before it signs
+        conf["additional_cert_files"] = [str(incoming)]
+    if providers:
+        conf["metadata"] = {"inline": [sp.metadata_xml for sp in providers]}
     return conf
 
 
-def _cache_key():
-    parts = [ticketshop_url(), website_url(), str(keys.keys_dir())]
-    for name in (keys.IDP_CERT, keys.SP_CERT):
+def _cache_key(providers):
+    parts = [ticketshop_url(), str(keys.keys_dir())]
+    for name in (keys.IDP_CERT, keys.IDP_NEXT_CERT):
         path = keys.key_path(name)
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "")
+    parts += [f"{sp.pk}:{sp.updated_at.isoformat()}" for sp in providers]
     return "|".join(parts)
 
 
 def get_server():
-    """The IdP (one per configuration, built once: parsing metadata costs a few ms)."""
-    key = _cache_key()
+    """The IdP, trusting the enabled service providers of the registry. Built once per
+    configuration (parsing metadata costs a few ms): a registry change builds a new one."""
+    providers = enabled_providers()
+    key = _cache_key(providers)
     server = _servers.get(key)
     if server is None:
-        missing = [
-            n for n in (keys.IDP_KEY, keys.IDP_CERT, keys.SP_CERT) if not keys.key_path(n).exists()
-        ]
+        missing = [n for n in (keys.IDP_KEY, keys.IDP_CERT) if not keys.key_path(n).exists()]
         if missing:
             raise ImproperlyConfigured(
                 f"SAML keys missing in {keys.keys_dir()}: {', '.join(missing)}. "
                 "Run `manage.py generate_saml_keys`."
             )
         conf = IdPConfig()
-        conf.load(idp_config_dict())
+        conf.load(idp_config_dict(providers))
+        conf.attribute_converters = [attributes.converter()]
         server = Server(config=conf)
         _servers.clear()
         _servers[key] = server
@@ -147,7 +158,7 @@ def get_server():
 
 def idp_metadata_xml():
     conf = IdPConfig()
-    conf.load(idp_config_dict(with_sp=False))
+    conf.load(idp_config_dict())
     return str(entity_descriptor(conf))
 
 
@@ -157,16 +168,26 @@ def write_idp_metadata():
     return path
 
 
-def released_attributes(contact):
-    """What the website learns about the contact (S1)."""
-    return {
-        "contactNumber": [contact.contact_number],
-        "email": [contact.email],
-        "title": [contact.title or ""],
-        "firstName": [contact.first_name],
-        "lastName": [contact.last_name],
-        "language": [contact.language],
-    }
+def provider(entity_id):
+    """The enabled service provider with this entity id, or None."""
+    return ServiceProvider.objects.filter(entity_id=entity_id, enabled=True).first()
+
+
+def released_attributes(contact, sp=None):
+    """What a service provider learns about the contact (S1): the profile of attributes.py,
+    restricted to the attributes the back office releases to it."""
+    values = attributes.contact_values(contact)
+    if sp is None:
+        return values
+    allowed = set(sp.released_attributes or ())
+    return {name: value for name, value in values.items() if name in allowed}
+
+
+def name_id(contact_number, sp_entity_id):
+    """The persistent NameID of a contact at one SP (the same in the assertion and at logout)."""
+    return NameID(
+        format=NAMEID_FORMAT_PERSISTENT, sp_name_qualifier=sp_entity_id, text=contact_number
+    )
 
 
 # pysaml2 runs `xmlsec1 --version` before every xmlsec1 call (the property is not cached),

@@ -6,10 +6,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ticketshop.contacts.models import Contact
+from ticketshop.idp.limits import setting
 
 SESSION_KEY = "ticketshop_contact"
 SESSION_SPS_KEY = "ticketshop_contact_sps"
 
+# Defaults of the settings IDP_MAX_FAILURES (one email from one address),
+# IDP_MAX_FAILURES_PER_ADDRESS (any emails from one address) and IDP_LOCKOUT_SECONDS.
 MAX_FAILED_ATTEMPTS = 5
 MAX_FAILED_ATTEMPTS_PER_ADDRESS = 50
 LOCKOUT_SECONDS = 15 * 60
@@ -69,19 +72,21 @@ def _address_key(ip):
 def is_locked_out(email, ip):
     """5 failures for one email from one address, or 50 from one address whatever the emails
     (password spraying), lock the sign-in out for 15 minutes."""
-    return (
-        cache.get(_attempts_key(email, ip), 0) >= MAX_FAILED_ATTEMPTS
-        or cache.get(_address_key(ip), 0) >= MAX_FAILED_ATTEMPTS_PER_ADDRESS
+    return cache.get(_attempts_key(email, ip), 0) >= setting(
+        "IDP_MAX_FAILURES", MAX_FAILED_ATTEMPTS
+    ) or cache.get(_address_key(ip), 0) >= setting(
+        "IDP_MAX_FAILURES_PER_ADDRESS", MAX_FAILED_ATTEMPTS_PER_ADDRESS
     )
 
 
 def _increment(key):
-    if cache.add(key, 1, LOCKOUT_SECONDS):
+    seconds = setting("IDP_LOCKOUT_SECONDS", LOCKOUT_SECONDS)
+    if cache.add(key, 1, seconds):
         return
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, LOCKOUT_SECONDS)
+        cache.set(key, 1, seconds)
 
 
 def record_failure(email, ip):

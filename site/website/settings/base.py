@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from secutix_integration.sso.attributes import ATTRIBUTE_MAPPING as SSO_ATTRIBUTE_MAPPING
+
 # pysaml2 still imports CFB from its old place in cryptography (kept below 51 in pyproject).
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
@@ -168,7 +170,9 @@ SECUTIX = {
     "XMLSEC_BINARY": os.environ.get("SECUTIX_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
     # The website's own address (SAML service provider) and, if set, where the website fetches
     # the IdP's metadata (otherwise KEYS_DIR/idp_metadata.xml, written by generate_saml_keys).
-    "WEBSITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    "WEBSITE_URL": os.environ.get(
+        "SECUTIX_WEBSITE_URL", os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+    ),
     "IDP_METADATA_URL": os.environ.get("SECUTIX_IDP_METADATA_URL", ""),
     "COOKIE_DOMAIN": os.environ.get("SECUTIX_COOKIE_DOMAIN", ""),
 }
@@ -181,13 +185,53 @@ AUTHENTICATION_BACKENDS = [
 SAML_CONFIG_LOADER = "secutix_integration.sso.config.sp_config"
 SAML_DJANGO_USER_MAIN_ATTRIBUTE = "username"
 SAML_CREATE_UNKNOWN_USER = True
-SAML_ATTRIBUTE_MAPPING = {
-    "contactNumber": ("username",),
-    "email": ("email",),
-    "firstName": ("first_name",),
-    "lastName": ("last_name",),
-}
+# The standard attribute profile (urn:oid names, uri format): see the plugin's sso/attributes.py.
+SAML_ATTRIBUTE_MAPPING = SSO_ATTRIBUTE_MAPPING
+# AuthnRequests by the redirect binding: the signature covers the query string and is made and
+# checked in-process, where the POST binding runs xmlsec1 twice (issue 15, SSO speed).
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 SAML_SESSION_COOKIE_SAMESITE = "Lax"  # one host by default; "None" (+ HTTPS) across sites
 ACS_DEFAULT_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 SAML_CSP_HANDLER = ""  # the CSP is set by the site, not by djangosaml2
+
+# --- Issue 15: the IdP's request checks and abuse limits (ticketshop/idp/freshness.py, limits.py)
+IDP_REQUEST_MAX_AGE_SECONDS = 300  # an AuthnRequest/LogoutRequest is used once, within this
+IDP_REQUEST_CLOCK_SKEW_SECONDS = 60
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+IDP_TRUSTED_PROXIES = [p for p in os.environ.get("IDP_TRUSTED_PROXIES", "").split(",") if p]
+IDP_MAX_FAILURES = 5  # one email from one address, then IDP_LOCKOUT_SECONDS
+IDP_MAX_FAILURES_PER_ADDRESS = 50  # any emails from one address
+IDP_LOCKOUT_SECONDS = 15 * 60
+IDP_ACCOUNT_BACKOFF_AFTER = 10  # failures for one email from anywhere, then a doubling wait
+IDP_ACCOUNT_BACKOFF_SECONDS = 30
+IDP_ACCOUNT_BACKOFF_MAX_SECONDS = 15 * 60
+IDP_RATE_LIMITS = {  # (requests, per seconds) per client address and per email address
+    "password_forgot": {"address": (10, 3600), "email": (3, 3600)},
+    "register": {"address": (10, 3600), "email": (3, 3600)},
+}
+
+# --- Issue 15: Content-Security-Policy (website/csp.py; switched on in production.py)
+CSP_POLICY = {
+    "default-src": ["'self'"],
+    # 'unsafe-inline' for scripts until the two inline scripts (account/friends.html,
+    # shop/cart.html) move to static files; styles: the pages' few style attributes.
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    # the website's SAML form posts to the ticketshop's IdP (another origin when split)
+    "form-action": ["'self'", SECUTIX["API_BASE_URL"].rstrip("/")],
+}
+CSP_RELAXED_PATHS = ["/admin/", "/backoffice/", "/cms/"]
+CSP_RELAXED_POLICY = {
+    **CSP_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "frame-ancestors": ["'self'"],  # Wagtail's preview
+    "frame-src": ["'self'"],
+}

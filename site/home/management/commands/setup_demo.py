@@ -21,6 +21,8 @@ class Command(BaseCommand):
         commands = get_commands()
         if "generate_saml_keys" in commands:
             call_command("generate_saml_keys", stdout=self.stdout)
+        if "register_website_sp" in commands:  # the website in the IdP's registry of SPs
+            call_command("register_website_sp", stdout=self.stdout)
         call_command("load_demo_venue", stdout=self.stdout)
         call_command("ensure_api_account", stdout=self.stdout)  # the website's SOAP/JSON account
         call_command("load_demo_payments", stdout=self.stdout)  # the ticketshop's own command
