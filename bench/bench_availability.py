@@ -16,7 +16,7 @@ from _api_setup import rate, start
 
 def main():
     client = start()
-    from tests.api.conftest import make_shop, sell
+    from tests.fixtures.venue import make_shop, sell
     from ticketshop.catalogue.models import Performance, Product
     from ticketshop.sales import availability
 

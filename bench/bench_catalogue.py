@@ -33,7 +33,7 @@ def main(n_products=500, n_performances=20):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.api.conftest import SECRET, USERNAME, make_shop
+    from tests.fixtures.venue import SECRET, USERNAME, make_shop
     from ticketshop.api.catalogue_export import export_catalogue
     from ticketshop.catalogue.models import Performance, Product
 

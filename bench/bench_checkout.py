@@ -9,8 +9,8 @@ scripts/postgres.sh starts):
    then the same from 8 threads of ONE process (the former measure, for comparison);
 2. expiry: 10 000 expired carts (one held seat each), released by the expiry task; prints seconds;
 3. the expiry task and checkouts (paid, abandoned, left to expire) together for 30 s: errors and
-   deadlocks (tests/booking/concurrency.py churn; the tests run it for 5 s).
-The 200-vs-50 race itself is tests/booking/race.py (run by the tests on SQLite and PostgreSQL).
+   deadlocks (tests/ticketshop/sales/concurrency.py churn; the tests run it for 5 s).
+The 200-vs-50 race itself is tests/ticketshop/sales/race.py (run by the tests on SQLite and PostgreSQL).
 
 Usage: .venv/bin/python bench/bench_checkout.py [postgres URL] [--processes N] [--orders N]
 """
@@ -108,8 +108,8 @@ def checkout(venue_ids, orders, processes, threads):
 
 
 def venue(seats_per_performance, performances=20, code="B"):
-    from tests.booking.concurrency import extra_performances
-    from tests.booking.race import build_venue
+    from tests.ticketshop.sales.concurrency import extra_performances
+    from tests.ticketshop.sales.race import build_venue
     from ticketshop.catalogue.models import Season
     from ticketshop.organisation.models import Organisation, PointOfSales
 
@@ -175,7 +175,7 @@ def expiry(count):
 
 
 def main():
-    from tests.booking.race import _create_database
+    from tests.ticketshop.sales.race import _create_database
 
     url = (
         sys.argv[1]
@@ -188,7 +188,7 @@ def main():
     processes, orders = _arg("--processes", 4), _arg("--orders", 2000)
     database, cleanup = _create_database(url)
     os.environ["DATABASE_URL"] = database
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.booking.race_settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.ticketshop.sales.race_settings"
     try:
         import django
 

@@ -29,7 +29,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.accounts.conftest import follow, local, saml_form  # noqa: E402 — browser-like hops
+from tests.fixtures.identity import follow, local, saml_form  # noqa: E402 — browser-like hops
 from ticketshop.contacts.models import Contact  # noqa: E402
 from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel  # noqa: E402
 

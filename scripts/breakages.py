@@ -18,40 +18,40 @@ PROJECT = Path(__file__).resolve().parents[1]
 # name: (file, original text, broken text, tests that must fail)
 BREAKAGES = {
     "friends-or-becomes-and": (
-        "ticketshop/contacts/services.py",
+        "ticketshop/contacts/links.py",
         "if normalise_name(child.first_name) != normalise_name(first_name) or normalise_name(",
         "if normalise_name(child.first_name) != normalise_name(first_name) and normalise_name(",
-        ["tests/accounts/test_friends_names.py"],
+        ["tests/ticketshop/account/test_friends_names.py"],
     ),
     "return-url-userinfo-as-host": (
         "ticketshop/api/redirects.py",
         '(parts.hostname or "").lower() in hosts',
         'parts.netloc.split("@")[0].split(":")[0].lower() in hosts',
-        ["tests/api/test_return_urls.py"],
+        ["tests/ticketshop/api/test_return_urls.py"],
     ),
     "sp-want-assertions-signed-false": (
         "secutix_integration/sso/config.py",
         '"want_assertions_signed": True,',
         '"want_assertions_signed": False,',
-        ["tests/accounts/test_saml_signatures.py"],
+        ["tests/ticketshop/idp/test_saml_signatures.py"],
     ),
     "sp-want-response-signed-false": (
         "secutix_integration/sso/config.py",
         '"want_response_signed": True,',
         '"want_response_signed": False,',
-        ["tests/accounts/test_saml_signatures.py"],
+        ["tests/ticketshop/idp/test_saml_signatures.py"],
     ),
     "idp-want-authn-requests-signed-false": (
         "ticketshop/idp/saml.py",
         '"want_authn_requests_signed": True,',
         '"want_authn_requests_signed": False,',
-        ["tests/accounts/test_saml_signatures.py"],
+        ["tests/ticketshop/idp/test_saml_signatures.py"],
     ),
     "importer-writes-teaser-image": (
         "secutix_integration/importer.py",
         '        "withdrawn_by_import": False,\n    }',
         '        "withdrawn_by_import": False,\n        "teaser_image": None,\n    }',
-        ["tests/website/test_import_keeps_editors_fields.py"],
+        ["tests/secutix_integration/test_import_keeps_editors_fields.py"],
     ),
     "expiry-schedule-path-typo": (
         "ticketshop/sales/tasks.py",
@@ -71,7 +71,7 @@ BREAKAGES = {
             "timeout=30",
             "-o",
             "timeout_func_only=true",
-            "tests/website/test_catalogue_import.py::"
+            "tests/secutix_integration/test_catalogue_import.py::"
             "test_a_failed_run_changes_nothing_and_says_why[ticketshop hangs]",
         ],
     ),

@@ -1,9 +1,20 @@
-"""Fixtures shared by every test folder."""
+"""Fixtures shared by every test folder.
+
+The shared fixtures live in tests/fixtures/ and are registered here once, for every folder: no
+test imports another folder's conftest. A folder's own conftest only switches on what all its
+tests need (e.g. tests/ticketshop/idp/: the IdP's settings on every test)."""
 
 import os
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = [
+    "tests.fixtures.identity",  # keys_dir, saml_settings, organisation, point_of_sales, visitor…
+    "tests.fixtures.venue",  # shop (make_shop's venue), make_shop, sell, USERNAME/SECRET
+    "tests.fixtures.booking",  # booking_shop, booking_settings, notifications, hold, sign_in…
+    "tests.fixtures.plugin",  # ticketshop (live server + website pages), future_shop
+]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,3 +53,17 @@ def browser(chromium_executable):
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts and ends with an empty cache, and no SOAP client's keep-alive
+    connection outlives the test (its live server is gone)."""
+    from django.core.cache import cache
+
+    from secutix_integration import soap_client
+
+    cache.clear()
+    yield
+    cache.clear()
+    soap_client.close_clients()

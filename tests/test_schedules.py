@@ -22,7 +22,6 @@ from django_q.scheduler import scheduler
 
 from secutix_integration.models import ImportRun
 from secutix_integration.tasks import IMPORT_TASK
-from tests.website.conftest import _fresh_cache, ticketshop  # noqa: F401 — fixtures
 from ticketshop.sales.tasks import RELEASE_TASK
 
 PROJECT = Path(__file__).resolve().parents[1]

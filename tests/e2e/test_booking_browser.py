@@ -5,8 +5,7 @@ import pytest
 from django.conf import settings
 
 from secutix_integration.importer import run_import
-from tests.booking.conftest import PASSWORD, keys_dir, make_contact  # noqa: F401 — keys fixture
-from tests.website.conftest import ticketshop  # noqa: F401 — the live ticketshop fixture
+from tests.fixtures.booking import PASSWORD, make_contact
 from ticketshop.contacts.models import ContactLink
 from ticketshop.contacts.services import default_link_kind
 from ticketshop.payments.providers import PROVIDERS, http_post

@@ -12,8 +12,7 @@ from django.conf import settings
 
 from home.demo_images import attach_event_teasers
 from secutix_integration.importer import run_import
-from tests.booking.conftest import PASSWORD, keys_dir, make_contact  # noqa: F401 — keys fixture
-from tests.website.conftest import ticketshop  # noqa: F401 — the live ticketshop fixture
+from tests.fixtures.booking import PASSWORD, make_contact
 
 pytestmark = pytest.mark.e2e
 

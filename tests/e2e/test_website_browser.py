@@ -4,8 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from secutix_integration.importer import run_import
-from tests.api.conftest import sell
-from tests.website.conftest import ticketshop  # noqa: F401 — the live ticketshop fixture
+from tests.fixtures.venue import sell
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from wagtail.models import Locale
 from events.models import EventIndexPage, EventPage
 from home.demo import load_site_demo
 from home.models import HomePage
-from tests.accounts.conftest import PASSWORD, keys_dir, make_contact, secutix_settings  # noqa: F401
+from tests.fixtures.identity import PASSWORD, make_contact, secutix_settings
 from ticketshop.contacts.models import ContactLink
 from ticketshop.contacts.services import link_contact
 from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel

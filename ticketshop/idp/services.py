@@ -59,7 +59,7 @@ def register_bundled_website():
     """Register (or refresh) the bundled website in the registry from its endpoints and
     KEYS_DIR/sp.crt. A switched-off entry stays off; its released attributes are kept.
     The website wants the response AND the assertion signed (S2, pinned by
-    tests/accounts/test_saml_signatures.py), so its entry always has sign_response.
+    tests/ticketshop/idp/test_saml_signatures.py), so its entry always has sign_response.
     Returns (provider, created)."""
     xml = saml.bundled_website_metadata_xml()
     parsed = parse_sp_metadata(xml)
