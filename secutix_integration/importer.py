@@ -57,9 +57,10 @@ def _money(thousandths):
     return (Decimal(int(thousandths)) / 1000).quantize(Decimal("0.01"))
 
 
-def parse_catalogue(catalogue, currency=""):
+def parse_catalogue(catalogue, currency="", highlight_season=False):
     """Plain facts per product from getCatalogDetailed's catalogData (SecuTix v1_33:
-    seasons[].products[] with event.performances[]), checked. Languages are kept."""
+    seasons[].products[] with event.performances[]), checked. Languages are kept.
+    `currency` and `highlight_season` come from getPOSConfig."""
     if not isinstance(catalogue, dict):
         raise MalformedCatalogue("no catalogue in the answer")
     products = []
@@ -67,7 +68,8 @@ def parse_catalogue(catalogue, currency=""):
         for season in _items(catalogue.get("seasons")):
             season_names = _texts(season.get("externalName"))
             for product in _items(season.get("products")):
-                products.append(_product_facts(product, season, season_names, currency))
+                facts = _product_facts(product, season, season_names, currency)
+                products.append({**facts, "season_highlighted": highlight_season})
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise MalformedCatalogue(f"unreadable product: {error!r}") from error
     ids = [p["ticketshop_id"] for p in products]
@@ -189,6 +191,7 @@ def page_values(facts, language, fallback):
         "state": facts["state"],
         "season_code": facts["season_code"],
         "season_name": localise(facts["season_names"]),
+        "season_highlighted": facts.get("season_highlighted", False),
         "imported_description": localise(facts["descriptions"]),
         "theme_codes": "," + ",".join(t["code"] for t in themes) + "," if themes else "",
         "themes": themes,
@@ -316,8 +319,13 @@ def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
         if not force and previous and setup_update and previous.setup_update == setup_update:
             run.status = ImportRun.Status.UNCHANGED
         else:
-            currency = soap_client.pos_config().get("currencyCode") or ""
-            products = parse_catalogue(soap_client.catalogue_detailed(), currency)
+            config = soap_client.pos_config()
+            products = parse_catalogue(
+                soap_client.catalogue_detailed(),
+                currency=config.get("currencyCode") or "",
+                # ours, optional: a SecuTix that does not send it highlights nothing
+                highlight_season=config.get("highlightSeason") is True,
+            )
             with transaction.atomic():
                 counts = Importer(progress).apply(products)
             for name, value in counts.items():

@@ -41,6 +41,11 @@ class AbstractEventPage(Page):
     state = models.CharField(_("state in the ticketshop"), max_length=20)
     season_code = models.CharField(_("season code"), max_length=20, blank=True)
     season_name = models.CharField(_("season"), max_length=200, blank=True)
+    season_highlighted = models.BooleanField(
+        _("season highlighted"),
+        default=False,
+        help_text=_("The ticketshop's point of sales highlights the season: cards show it."),
+    )
     imported_description = models.TextField(_("description from the ticketshop"), blank=True)
     theme_codes = models.CharField(
         _("themes and sub-themes"),
@@ -75,6 +80,7 @@ class AbstractEventPage(Page):
                 ro("family"),
                 ro("state"),
                 ro("season_name"),
+                ro("season_highlighted"),
                 ro("imported_description"),
                 ro("theme_codes"),
                 ro("venue_names"),

@@ -107,6 +107,8 @@ def point_of_sales_config(point_of_sales):
         "defaultLanguage": point_of_sales.default_language,
         "languages": list(LANGUAGES),
         "showRemainingCount": point_of_sales.show_remaining_count,
+        # ours (SecuTix shows it on its own shop): clients treat it as optional
+        "highlightSeason": point_of_sales.highlight_season,
         "productDetailUrl": point_of_sales.external_url("product_detail_url"),
         "websiteHomeUrl": point_of_sales.external_url("website_home_url"),
         "termsOfSaleUrl": point_of_sales.external_url("terms_of_sale_url"),
@@ -125,6 +127,8 @@ def last_setup_update(point_of_sales):
         )["m"],
     ]
     dates = [d for d in dates if d is not None]
+    if dates and point_of_sales.updated_at:
+        dates.append(point_of_sales.updated_at)  # its configuration (getPOSConfig) changed
     return max(dates) if dates else None
 
 

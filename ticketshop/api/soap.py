@@ -199,6 +199,7 @@ POSConfigData = _type(
     defaultLanguage=Unicode,
     languages=many(Unicode),
     showRemainingCount=Boolean,
+    highlightSeason=Boolean,
     productDetailUrl=Unicode,
     websiteHomeUrl=Unicode,
     termsOfSaleUrl=Unicode,

@@ -34,7 +34,6 @@ NOT_AVAILABLE_YET = [
     "handle_structure_relays",
     "authorise_reselling_subscription_tickets",
     "affiliate_sale",
-    "highlight_season",
     # Pre-sales (reservations / requests / quotes)
     "allow_online_reservations",
     "allow_payment_or_cancellation_of_pending_files",
@@ -55,7 +54,13 @@ class PointOfSalesAdmin(admin.ModelAdmin):
         (None, {"fields": ["channel", "code", "name", "default_language"]}),
         (
             _("Point of sales > Ticketshop"),
-            {"fields": ["product_detail_url", "show_member_audience_subcategories"]},
+            {
+                "fields": [
+                    "product_detail_url",
+                    "show_member_audience_subcategories",
+                    "highlight_season",
+                ]
+            },
         ),
         (
             _("Ticket holder / distribution"),

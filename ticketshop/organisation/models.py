@@ -92,7 +92,10 @@ class PointOfSales(models.Model):
         _("Authorise reselling tickets from a subscription")
     )
     affiliate_sale = yes_no(_("Affiliate sale"), help_text=_("With the partner's look and feel."))
-    highlight_season = yes_no(_("Highlight the season of the products on sale"))
+    highlight_season = yes_no(
+        _("Highlight the season of the products on sale"),
+        help_text=_("Shows the season's name on the shop's pages and the website's event cards."),
+    )
     # Ticket holder / distribution (F5)
     modify_ticket_holder = yes_no(_("Modify ticket holder for ticket"))
     allow_purchase_for_friends_family = yes_no(_("Allow purchase on behalf of my friends/family"))
@@ -137,6 +140,9 @@ class PointOfSales(models.Model):
         blank=True,
         help_text=_("Hosts (one per line) the shop may send visitors back to after a visit."),
     )
+    # Part of the setup the web APIs date (getLastSetupUpdate): a client that copies the point of
+    # sales' configuration (getPOSConfig) knows from it that something changed.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, null=True)
 
     class Meta:
         verbose_name = _("point of sales")

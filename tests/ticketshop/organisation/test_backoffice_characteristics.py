@@ -18,7 +18,11 @@ def test_unused_characteristics_are_read_only_and_grouped(admin_client, pos):
     for name in NOT_AVAILABLE_YET:
         assert f'name="{name}"' not in html, name  # shown, not editable
         assert f"field-{name}" in html, name
-    for name in ("allow_purchase_for_friends_family", "linked_contacts_must_consent"):
+    for name in (
+        "allow_purchase_for_friends_family",
+        "linked_contacts_must_consent",
+        "highlight_season",  # read by the shop and the website's cards
+    ):
         assert re.search(rf'name="{name}"', html), name  # read by a feature: editable
 
 
@@ -32,7 +36,7 @@ def test_posting_an_unused_characteristic_changes_nothing(admin_client, pos):
         "alert_ratio": "0.2",
         "cart_expiry_minutes": "20",
         "show_remaining_count": "on",
-        "highlight_season": "on",
+        "do_not_allow_waiting_list": "on",
         "affiliate_sale": "on",
         "cas_web_uri": "https://cas.example/",
     }
@@ -41,7 +45,7 @@ def test_posting_an_unused_characteristic_changes_nothing(admin_client, pos):
     pos.refresh_from_db()
     assert str(pos.alert_ratio) == "0.200"  # the form was saved…
     assert (
-        not pos.highlight_season and not pos.affiliate_sale and pos.cas_web_uri == ""
+        not pos.do_not_allow_waiting_list and not pos.affiliate_sale and pos.cas_web_uri == ""
     )  # …not these
 
 
