@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ticketshop.account",
     "ticketshop.shop",
     "ticketshop.payments",
+    "ticketshop.resellers",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
