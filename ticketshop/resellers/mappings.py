@@ -48,6 +48,13 @@ class Mapper:
             f"{describe(kind, object_id)} has no external id for {self.interface.code}."
         )
 
+    def all_external(self, kind, object_id, season):
+        """Every alternative id of our object (`0|44` → ["0", "44"]), or []."""
+        for row in self._rows(kind, season.pk if season else None):
+            if row.object_id == object_id:
+                return row.external_ids()
+        return []
+
     def has(self, kind, object_id, season):
         try:
             self.external(kind, object_id, season)

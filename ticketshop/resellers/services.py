@@ -233,15 +233,14 @@ def _plan_export(contingent, mapper, errors):
         for price in prices:
             if price.seat_category_id not in mapped:
                 continue
-            if not mapper.has(K.TARIFF, price.tariff_id, season):
-                continue  # a tariff of ours the reseller does not sell
-            plan.prices.append(
-                {
-                    "categoryId": mapped[price.seat_category_id],
-                    "customerCategoryId": mapper.external(K.TARIFF, price.tariff_id, season),
-                    "amount": price.amount,
-                }
-            )
+            for customer_category in mapper.all_external(K.TARIFF, price.tariff_id, season):
+                plan.prices.append(
+                    {
+                        "categoryId": mapped[price.seat_category_id],
+                        "customerCategoryId": customer_category,
+                        "amount": price.amount,
+                    }
+                )
         sold_categories = {p["categoryId"] for p in plan.prices}
         for external in mapped.values():
             if external not in sold_categories:
@@ -267,7 +266,7 @@ def _plan_export(contingent, mapper, errors):
                 "seatId": str(c.seat_id),
                 "block": block_id,
                 "row": c.seat.row,
-                "number": c.seat.number,
+                "number": str(c.seat.number),
                 "categoryId": mapped.get(c.seat_category_id),
             }
         )
