@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "ticketshop.account",
     "ticketshop.shop",
     "ticketshop.payments",
+    # the bundled reseller sandbox (R8): plays FNAC's role over SOAP, its own tables
+    "reseller_sandbox",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
