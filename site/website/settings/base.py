@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "ticketshop.shop",
     "ticketshop.payments",
     "ticketshop.resellers",
+    # the bundled reseller sandbox (R8): plays FNAC's role over SOAP, its own tables
+    "reseller_sandbox",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
