@@ -32,7 +32,9 @@ class ResellerClient:
     def __init__(self, interface):
         self.interface = interface
         timeout = conf.get("SOAP_TIMEOUT")
-        self.transport = Transport(timeout=timeout, operation_timeout=timeout)
+        session = requests.Session()
+        session.headers["Connection"] = "close"  # a few calls per run: no idle connections
+        self.transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
 
     def _service(self, url, user, password):
         try:
