@@ -310,3 +310,25 @@ def test_a_reseller_ticket_passes_access_control_once(fnac, shop, client, admin_
     cancel(ResellerSale.objects.get().sale_id)
     services.integrate_sales(fnac)
     assert check(barcode) == "CANCELLED"
+
+
+def test_unsold_seats_go_back_at_the_release_deadline(fnac, shop):
+    contingent = exported(fnac, shop, count=4)
+    allot_seats(contingent, seat_category=shop.cat2, count=2)  # allotted, never exported
+    sell(shop.concert_1, count=1)
+    assert services.integrate_sales(fnac).orders_created == 1
+    # The show is 7 days away; a deadline of 8 days means: now.
+    ResellerInterface.objects.filter(pk=fnac.pk).update(release_deadline_hours=8 * 24)
+    fnac.refresh_from_db()
+    dry = services.export_contingents(fnac, dry_run=True)
+    assert (dry.exported, dry.taken_back) == (2, 0)  # a dry run does not apply the deadline
+    run = services.export_contingents(fnac)
+    assert (run.state, run.exported, run.taken_back, run.refused) == (Run.State.OK, 0, 3, 0)
+    assert counts(contingent) == {
+        "allotted": 1,
+        "exported": 1,
+        "to_export": 0,
+        "to_take_back": 0,
+        "sold": 1,
+    }
+    assert [s.sold for s in held_by_reseller(fnac, shop.concert_1)] == [True]
