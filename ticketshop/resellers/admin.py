@@ -289,18 +289,18 @@ class RunErrorInline(admin.TabularInline):
 class RunAdmin(admin.ModelAdmin):
     list_display = (
         "started_at",
-        "ended_at",
         "interface",
         "kind",
-        "dry_run",
         "state",
+        "error_classes",
+        "dry_run",
         "exported",
         "taken_back",
         "refused",
         "sales",
         "cancellations",
         "orders_created",
-        "error_classes",
+        "ended_at",
     )
     list_filter = ("interface", "kind", "state", "dry_run")
     inlines = [RunErrorInline]
