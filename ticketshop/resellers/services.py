@@ -369,7 +369,6 @@ def _export_plan(client, plan, run, now):
         for category_id, places in by_category.items():
             result = client.take_back(
                 performanceCode=code,
-                seatIds={"string": []},
                 count=len(places),
                 categoryId=mapper.external(K.SEAT_CATEGORY, category_id, season),
             )
@@ -455,9 +454,11 @@ def _check_line(interface, line, mapper, known, batch_sales, errors):
             return None
         category_id = place.seat_category_id
     else:
-        category_id = (
-            mapper.ours(K.SEAT_CATEGORY, line.categoryId, season) if line.categoryId else None
-        )
+        try:
+            category_id = mapper.ours(K.SEAT_CATEGORY, line.categoryId, season)
+        except MappingError as exc:
+            errors.append((E.MAPPING, f"Sale {line.saleId}: {exc}"))
+            return None
     price = Price.objects.filter(
         grid_id=product.price_grid_id, seat_category_id=category_id, tariff_id=tariff_id
     ).first()

@@ -332,3 +332,52 @@ def test_unsold_seats_go_back_at_the_release_deadline(fnac, shop):
         "sold": 1,
     }
     assert [s.sold for s in held_by_reseller(fnac, shop.concert_1)] == [True]
+
+
+def test_an_unnumbered_hall_is_exported_by_count_and_its_sales_integrated(fnac, shop):
+    from ticketshop.catalogue import models as cat
+
+    product = cat.Product.objects.create(
+        season=shop.season,
+        code="GARDEN",
+        family=cat.Family.EVENT,
+        state=cat.State.RUNNING,
+        name_en="Garden festival",
+        price_grid=shop.concert.price_grid,
+        quota=10,
+    )
+    cat.Price.objects.create(
+        grid=shop.concert.price_grid, seat_category=None, tariff=shop.full, amount="12.00"
+    )
+    performance = cat.Performance.objects.create(
+        product=product,
+        start=shop.concert_2.start,
+        duration=shop.concert_2.duration,
+        state=cat.State.RUNNING,
+        configuration=shop.configuration,
+    )
+    for kind, object_id, external in (
+        (Mapping.Kind.EVENT, product.pk, "MOSA03"),
+        (Mapping.Kind.SEAT_CATEGORY, None, "LIBRE"),  # seed 004's "LIBRE UNIQUE"
+    ):
+        Mapping.objects.create(
+            interface=fnac, season=shop.season, kind=kind, object_id=object_id,
+            external_id=external,
+        )  # fmt: skip
+    contingent = Contingent.objects.create(interface=fnac, performance=performance)
+    allot_seats(contingent, count=4)
+    run = services.export_contingents(fnac)
+    assert (run.state, run.exported) == (Run.State.OK, 4), list(run.errors.all())
+    held = held_by_reseller(fnac, performance)
+    assert len(held) == 4 and {s.categoryId for s in held} == {"LIBRE"}
+    sell(performance, count=2)
+    run = services.integrate_sales(fnac)
+    assert (run.state, run.orders_created) == (Run.State.OK, 2), list(run.errors.all())
+    assert {t.price for t in OrderLine.objects.filter(performance=performance)} == {
+        Decimal("12.00")
+    }
+    assert counts(contingent)["sold"] == 2
+    withdraw_seats(contingent)
+    run = services.export_contingents(fnac)
+    assert (run.state, run.taken_back) == (Run.State.OK, 2), list(run.errors.all())
+    assert counts(contingent)["allotted"] == 2
