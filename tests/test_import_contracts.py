@@ -34,6 +34,13 @@ PLANTED = [
     ("models-not-services", "ticketshop.contacts.models", "ticketshop.account.views"),
     ("ticketshop-acyclic", "ticketshop.catalogue.models", "ticketshop.catalogue.services"),
     ("ticketshop-acyclic", "ticketshop.contacts.numbering", "ticketshop.contacts.models"),
+    ("sandbox-not-ticketshop", "reseller_sandbox.soap", "ticketshop.api.soap"),
+    ("sandbox-not-ticketshop", "reseller_sandbox.models", "ticketshop.sales.models"),
+    ("sandbox-not-ticketshop", "reseller_sandbox.operations", "secutix_integration.importer"),
+    ("ticketshop-not-sandbox", "ticketshop.api.soap", "reseller_sandbox.soap"),
+    ("ticketshop-not-sandbox", "ticketshop.sales.models", "reseller_sandbox.models"),
+    ("plugin-site-not-sandbox", "secutix_integration.importer", "reseller_sandbox.models"),
+    ("plugin-site-not-sandbox", "home.models", "reseller_sandbox.operations"),
 ]
 
 
@@ -70,6 +77,7 @@ def test_every_root_package_is_checked(options):
         "website",
         "home",
         "events",
+        "reseller_sandbox",
     }
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("shop/", include("ticketshop.shop.urls")),
     path("payments/", include("ticketshop.payments.urls")),
     path("saml2/", include("secutix_integration.sso.urls")),
+    path("reseller-sandbox/", include("reseller_sandbox.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "ticketshop.account",
     "ticketshop.shop",
     "ticketshop.payments",
+    "ticketshop.resellers",
+    # the bundled reseller sandbox (R8): plays FNAC's role over SOAP, its own tables
+    "reseller_sandbox",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

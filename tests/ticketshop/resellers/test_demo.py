@@ -1,0 +1,39 @@
+"""The demo's reseller interfaces (issue 10): FNAC, Ticketnet and SecuTix-file with mappings,
+contingents on a few performances and active schedules, set up twice with the same result,
+and their first export accepted by the sandbox over SOAP."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django_q.models import Schedule
+
+from ticketshop.resellers import services
+from ticketshop.resellers.models import ContingentSeat, Mapping, ResellerInterface, Run
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def state():
+    return (
+        sorted(ResellerInterface.objects.values_list("code", flat=True)),
+        Mapping.objects.count(),
+        ContingentSeat.objects.count(),
+        Schedule.objects.filter(name__startswith="reseller:", repeats=-1).count(),
+    )
+
+
+def test_the_demo_interfaces_export_to_the_sandbox(live_server):
+    call_command("load_demo_venue", stdout=StringIO())
+    call_command("load_demo_resellers", "--sandbox-url", live_server.url, stdout=StringIO())
+    first = state()
+    codes, mappings, seats, schedules = first
+    assert codes == ["fnac", "secutix-file", "ticketnet"]
+    assert mappings > 3 * 5 and seats > 0 and schedules == 6
+    call_command("load_demo_resellers", "--sandbox-url", live_server.url, stdout=StringIO())
+    assert state() == first
+    for interface in ResellerInterface.objects.all():
+        run = services.export_contingents(interface)
+        assert run.state == Run.State.OK, list(run.errors.values_list("message", flat=True))
+        assert run.exported > 0
+    assert not ContingentSeat.objects.filter(state="TO_EXPORT").exists()

@@ -1,0 +1,402 @@
+"""The back office of the reseller interfaces (seed 004's screens): interfaces and their
+mappings, contingents with their counts and Execute (dry run, then real), the runs' log, and
+the access-control check. Thin: every rule is in `services`, `contingents` and `access`."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+
+from ticketshop.catalogue.models import Block, SeatCategory
+from ticketshop.resellers import access, services
+from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
+from ticketshop.resellers.mappings import describe
+from ticketshop.resellers.models import (
+    Contingent,
+    Mapping,
+    ResellerInterface,
+    ResellerSale,
+    Run,
+    RunError,
+    TicketScan,
+)
+from ticketshop.sales.lifecycle import BookingError
+
+SECRETS = ("allotment_password", "sales_password", "access_password")
+
+
+class InterfaceForm(forms.ModelForm):
+    """Passwords are written, never shown again: an empty field keeps the stored one."""
+
+    class Meta:
+        model = ResellerInterface
+        fields = (  # every field of seed 004's screen
+            "code", "kind", "external_channel", "status",
+            "name_fr", "name_en", "name_de", "name_es",
+            "manager_code", "sales_url", "sales_user", "sales_password",
+            "allotment_url", "allotment_user", "allotment_password",
+            "prepare_access_url", "get_access_url", "access_user", "access_password",
+            "waiting_contact", "point_of_sales", "price_policy", "commission_percent",
+            "allowed_families", "release_deadline_hours", "failure_emails",
+        )  # fmt: skip
+        widgets = {name: forms.PasswordInput(render_value=False) for name in SECRETS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRETS:
+            if self.instance.pk:
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Stored. Leave empty to keep it.")
+
+    def clean(self):
+        data = super().clean()
+        for name in SECRETS:
+            if self.instance.pk and not data.get(name):
+                data[name] = getattr(ResellerInterface.objects.get(pk=self.instance.pk), name)
+        return data
+
+
+class MappingInline(admin.TabularInline):
+    model = Mapping
+    extra = 1
+    fields = ("kind", "season", "object_id", "our_name", "external_id")
+    readonly_fields = ("our_name",)
+
+    @admin.display(description=_("our name"))
+    def our_name(self, obj):
+        return describe(obj.kind, obj.object_id) if obj.pk else ""
+
+
+def _report(modeladmin, request, run):
+    level = messages.SUCCESS if run.state == Run.State.OK else messages.ERROR
+    errors = "; ".join(f"[{e.kind}] {e.message}" for e in run.errors.all())
+    modeladmin.message_user(
+        request,
+        f"{run.get_kind_display()}{' (dry run)' if run.dry_run else ''}: {run.get_state_display()}"
+        f" — exported {run.exported}, taken back {run.taken_back}, refused {run.refused}, "
+        f"sales {run.sales}, cancellations {run.cancellations}, orders {run.orders_created}. "
+        f"{run.report} {errors}",
+        level,
+    )
+
+
+@admin.register(ResellerInterface)
+class ResellerInterfaceAdmin(admin.ModelAdmin):
+    form = InterfaceForm
+    list_display = ("code", "__str__", "kind", "status", "price_policy", "last_run")
+    inlines = [MappingInline]
+    actions = ["export_dry", "export_real", "integrate_dry", "integrate_real"]
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "external_channel", "status")}),
+        (_("Internal name"), {"fields": ("name_fr", "name_en", "name_de", "name_es")}),
+        (
+            _("Reseller's services"),
+            {
+                "fields": (
+                    "manager_code",
+                    "sales_url",
+                    "sales_user",
+                    "sales_password",
+                    "allotment_url",
+                    "allotment_user",
+                    "allotment_password",
+                    "prepare_access_url",
+                    "get_access_url",
+                    "access_user",
+                    "access_password",
+                )
+            },
+        ),
+        (
+            _("Sales"),
+            {
+                "fields": (
+                    "waiting_contact",
+                    "point_of_sales",
+                    "price_policy",
+                    "commission_percent",
+                    "allowed_families",
+                    "release_deadline_hours",
+                    "failure_emails",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description=_("last run"))
+    def last_run(self, obj):
+        run = obj.runs.first()
+        return (
+            f"{run.started_at:%Y-%m-%d %H:%M} {run.get_kind_display()} {run.state}" if run else "-"
+        )
+
+    def _each(self, request, queryset, call):
+        for interface in queryset:
+            _report(self, request, call(interface))
+
+    @admin.action(description=_("Export contingents — dry run"))
+    def export_dry(self, request, queryset):
+        self._each(request, queryset, lambda i: services.export_contingents(i, dry_run=True))
+
+    @admin.action(description=_("Export contingents"))
+    def export_real(self, request, queryset):
+        self._each(request, queryset, services.export_contingents)
+
+    @admin.action(description=_("Integrate sales — dry run"))
+    def integrate_dry(self, request, queryset):
+        self._each(request, queryset, lambda i: services.integrate_sales(i, dry_run=True))
+
+    @admin.action(description=_("Integrate sales"))
+    def integrate_real(self, request, queryset):
+        self._each(request, queryset, services.integrate_sales)
+
+
+@admin.register(Mapping)
+class MappingAdmin(admin.ModelAdmin):
+    list_display = ("interface", "kind", "season", "our_name", "external_id")
+    list_filter = ("interface", "kind", "season")
+
+    @admin.display(description=_("our name"))
+    def our_name(self, obj):
+        return describe(obj.kind, obj.object_id)
+
+
+class ContingentForm(forms.ModelForm):
+    """Allot seats (by block and rows, or a count per seat category; a count for an unnumbered
+    hall) and ask seats back, through the services."""
+
+    allot_block = forms.ModelChoiceField(Block.objects.all(), required=False, label=_("block"))
+    allot_rows = forms.CharField(required=False, label=_("rows (comma-separated)"))
+    allot_category = forms.ModelChoiceField(
+        SeatCategory.objects.all(), required=False, label=_("seat category")
+    )
+    allot_count = forms.IntegerField(required=False, min_value=1, label=_("number of seats"))
+    take_back_count = forms.IntegerField(required=False, min_value=1, label=_("seats to take back"))
+
+    class Meta:
+        model = Contingent
+        fields = ("interface", "performance", "integrate_sales", "export_contingent")
+
+
+@admin.register(Contingent)
+class ContingentAdmin(admin.ModelAdmin):
+    form = ContingentForm
+    list_display = (
+        "interface",
+        "performance",
+        "allotted",
+        "exported",
+        "to_export",
+        "to_take_back",
+        "integrate_sales",
+        "export_contingent",
+    )
+    list_editable = ("integrate_sales", "export_contingent")
+    list_filter = ("interface",)
+    list_select_related = ("interface", "performance__product")
+    actions = ["execute_dry", "execute"]
+    fieldsets = (
+        (None, {"fields": ("interface", "performance", "integrate_sales", "export_contingent")}),
+        (
+            _("Allot seats"),
+            {"fields": ("allot_block", "allot_rows", "allot_category", "allot_count")},
+        ),
+        (_("Take seats back"), {"fields": ("take_back_count",)}),
+    )
+
+    def _counts(self, obj):
+        if not hasattr(obj, "_counts"):
+            obj._counts = counts(obj)
+        return obj._counts
+
+    @admin.display(description=_("seats allotted"))
+    def allotted(self, obj):
+        return self._counts(obj)["allotted"]
+
+    @admin.display(description=_("seats exported"))
+    def exported(self, obj):
+        return self._counts(obj)["exported"]
+
+    @admin.display(description=_("to export"))
+    def to_export(self, obj):
+        return self._counts(obj)["to_export"]
+
+    @admin.display(description=_("to take back"))
+    def to_take_back(self, obj):
+        return self._counts(obj)["to_take_back"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        rows = [r.strip() for r in (data.get("allot_rows") or "").split(",") if r.strip()]
+        try:
+            if (
+                data.get("allot_block")
+                or rows
+                or data.get("allot_category")
+                or data.get("allot_count")
+            ):
+                new = allot_seats(
+                    obj,
+                    block=data.get("allot_block"),
+                    rows=rows,
+                    seat_category=data.get("allot_category"),
+                    count=data.get("allot_count"),
+                )
+                self.message_user(request, _("%d seats allotted.") % len(new), messages.SUCCESS)
+            if data.get("take_back_count"):
+                released, asked = withdraw_seats(obj, count=data["take_back_count"])
+                self.message_user(
+                    request,
+                    _("%(released)d seats back on sale, %(asked)d to take back from the reseller.")
+                    % {"released": released, "asked": asked},
+                    messages.SUCCESS,
+                )
+        except (BookingError, ValidationError) as exc:
+            self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
+
+    def _execute(self, request, queryset, dry_run):
+        for contingent in queryset.select_related("interface"):
+            run = services.export_contingents(
+                contingent.interface, dry_run=dry_run, contingent=contingent
+            )
+            _report(self, request, run)
+
+    @admin.action(description=_("Execute — dry run"))
+    def execute_dry(self, request, queryset):
+        self._execute(request, queryset, True)
+
+    @admin.action(description=_("Execute"))
+    def execute(self, request, queryset):
+        self._execute(request, queryset, False)
+
+
+class RunErrorInline(admin.TabularInline):
+    model = RunError
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "message")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Run)
+class RunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "interface",
+        "kind",
+        "state",
+        "error_classes",
+        "dry_run",
+        "exported",
+        "taken_back",
+        "refused",
+        "sales",
+        "cancellations",
+        "orders_created",
+        "ended_at",
+    )
+    list_filter = ("interface", "kind", "state", "dry_run")
+    inlines = [RunErrorInline]
+
+    @admin.display(description=_("errors"))
+    def error_classes(self, obj):
+        return ", ".join(sorted({e.kind for e in obj.errors.all()})) or "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ResellerSale)
+class ResellerSaleAdmin(admin.ModelAdmin):
+    list_display = (
+        "interface",
+        "sale_id",
+        "order",
+        "holder",
+        "barcode",
+        "reseller_price",
+        "ticket_price",
+        "sold_at",
+        "cancelled_at",
+    )
+    list_filter = ("interface",)
+    list_select_related = ("line", "order", "interface")
+
+    @admin.display(description=_("beneficiary"))
+    def holder(self, obj):
+        return obj.line.holder_name
+
+    @admin.display(description=_("barcode"))
+    def barcode(self, obj):
+        return obj.line.barcode
+
+    @admin.display(description=_("ticket price"))
+    def ticket_price(self, obj):
+        return obj.line.price
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketScan)
+class TicketScanAdmin(admin.ModelAdmin):
+    """The scans, and the access-control check: a page and a JSON API (staff only)."""
+
+    list_display = ("scanned_at", "line")
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path("check/", self.admin_site.admin_view(self.check_page), name="access_check"),
+            path(
+                "api/",
+                csrf_exempt(self.admin_site.admin_view(self.check_api)),
+                name="access_check_api",
+            ),
+            *super().get_urls(),
+        ]
+
+    def check_page(self, request):
+        result = line = None
+        if request.method == "POST":
+            result, line = access.check_ticket(
+                request.POST.get("barcode"), request.POST.get("performance")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Access control"),
+            "result": result,
+            "line": line,
+            "barcode": request.POST.get("barcode", ""),
+            "performance": request.POST.get("performance", ""),
+        }
+        return TemplateResponse(request, "resellers/access_check.html", context)
+
+    def check_api(self, request):
+        if request.method != "POST":
+            return JsonResponse({"error": "POST barcode and performance."}, status=405)
+        result, line = access.check_ticket(
+            request.POST.get("barcode"), request.POST.get("performance")
+        )
+        return JsonResponse(
+            {
+                "status": result,
+                "holder": line.holder_name if line else None,
+                "performance": line.performance_id if line else None,
+            }
+        )

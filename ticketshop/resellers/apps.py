@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResellersConfig(AppConfig):
+    name = "ticketshop.resellers"
+    label = "resellers"
+    verbose_name = _("Reseller interfaces")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ticketshop.resellers import signals  # noqa: F401 — connects the receivers
