@@ -32,7 +32,7 @@ def _arg(name, default):
 def setup_django():
     path = Path(tempfile.mkdtemp(prefix="bench-resellers-")) / "db.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.booking.race_settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.ticketshop.sales.race_settings"
     import django
 
     django.setup()

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.accounts.conftest import keys_dir, secutix_settings  # noqa: F401 — shared fixtures
-from tests.api.conftest import make_shop
+from tests.fixtures.identity import secutix_settings
+from tests.fixtures.venue import make_shop
 from ticketshop.catalogue import models as cat
 from ticketshop.contacts.models import Contact
 from ticketshop.organisation.models import PointOfSales, SalesChannel
@@ -22,7 +22,7 @@ MANAGER_CODES = {"fnac": "FNAC-CUBE", "ticketnet": "TNET-CUBE", "secutix-file": 
 
 
 @pytest.fixture(autouse=True)
-def reseller_settings(settings, keys_dir):  # noqa: F811 — the shared fixture
+def reseller_settings(settings, keys_dir):
     settings.SECUTIX = secutix_settings(keys_dir)
     settings.RESELLERS = {"SOAP_TIMEOUT": 30}
     cache.clear()

@@ -2,7 +2,7 @@
 interface start at once. Each actor is a thread with its own database connection.
 
 Usage: python tests/ticketshop/resellers/race_contingent.py sqlite|<postgres server URL>
-Prints one JSON object. It creates its own database (see tests/booking/race.py) and drops it.
+Prints one JSON object. It creates its own database (see tests/ticketshop/sales/race.py) and drops it.
 """
 
 import json
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
-from tests.booking.race import _create_database, build_venue, run_buyers  # noqa: E402
+from tests.ticketshop.sales.race import _create_database, build_venue, run_buyers  # noqa: E402
 
 ALLOTTERS, ROUNDS, SEATS_EACH = 4, 5, 3
 
@@ -105,7 +105,7 @@ def two_runs_at_once(interface):
 def main(argv):
     url, cleanup = _create_database(argv[1])
     os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.booking.race_settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.ticketshop.sales.race_settings"
     try:
         import django
 

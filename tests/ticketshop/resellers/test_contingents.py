@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from tests.booking.conftest import hold
+from tests.fixtures.booking import hold
 from tests.ticketshop.resellers.conftest import make_interface
 from ticketshop.catalogue import models as cat
 from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
