@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from tests.ticketshop.resellers.conftest import (  # noqa: F401 — the shared fixtures
     MANAGER_CODES,
-    keys_dir,
     reseller_settings,
     sandbox,
     shop,
