@@ -1,17 +1,22 @@
 """The sandbox's counter (R8): the management commands and the back-office section, as a
 person selling on the reseller's side would use them; the demo set-up is idempotent."""
 
+import gettext
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from reseller_sandbox import operations
 from reseller_sandbox.models import HeldSeat, SaleLine, SandboxInstance, ServiceUser
 from tests.reseller_sandbox.conftest import cancel, sandbox_state, sell
+from tests.site.test_translations import read_po
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +183,26 @@ def test_back_office_section_sells_cancels_and_switches_modes(staff, fnac):
     user = ServiceUser.objects.get(username="fnac-allot")
     page = staff.get(f"/backoffice/reseller_sandbox/serviceuser/{user.pk}/change/")
     assert user.password not in page.content.decode()  # the hash is never shown
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es"])
+def test_the_sandbox_speaks_the_back_office_languages(language):
+    """Its own catalogues (reseller_sandbox/locale): every message translated, the .mo compiled
+    from the .po."""
+    path = Path(__file__).parents[2] / f"reseller_sandbox/locale/{language}/LC_MESSAGES/django.po"
+    entries = read_po(path)
+    assert len(entries) > 50
+    with path.with_suffix(".mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    for entry in entries:
+        assert "fuzzy" not in entry["flags"] and entry["msgstr"][0], entry["msgid"]
+        assert catalogue.gettext(entry["msgid"]) == entry["msgstr"][0]
+    with translation.override(language):
+        assert (
+            str(apps.get_app_config("reseller_sandbox").verbose_name)
+            == {
+                "fr": "Bac à sable revendeurs",
+                "de": "Wiederverkäufer-Sandbox",
+                "es": "Entorno de pruebas de revendedores",
+            }[language]
+        )
