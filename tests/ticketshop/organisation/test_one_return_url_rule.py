@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """L1, L3: one return-URL rule for the redirect API, the account area and the IdP's `next`.
 
 Input that Python's `urlsplit` chokes on (a bracket left open, a fullwidth "＃" whose host
@@ -32,7 +33,7 @@ CHOKING = [
 
 
 @pytest.fixture
-def site(settings, saml_settings, point_of_sales):  # noqa: F811
+def site(settings, saml_settings, point_of_sales):
     settings.ROOT_URLCONF = "website.urls"  # the project's: the API, the account area, the IdP
     point_of_sales.allowed_return_hosts = "www.thecube.example"
     point_of_sales.save()
@@ -58,7 +59,7 @@ def edit(client, callback):
     )
 
 
-def signed_in(client, visitor):  # noqa: F811
+def signed_in(client, visitor):
     response = client.post("/idp/login/", {"email": visitor.email, "password": PASSWORD})
     assert response.status_code == 302
     return client
@@ -69,7 +70,7 @@ def test_the_account_area_and_the_idp_fall_back_to_their_page_on_the_same_input(
     client,
     site,
     visitor,
-    url,  # noqa: F811
+    url,
 ):
     from urllib.parse import quote
 
@@ -99,7 +100,7 @@ def test_the_account_area_and_the_idp_fall_back_to_their_page_on_the_same_input(
         ("https://www.thecube.example:443.evil.example/", False),
     ],
 )
-def test_the_api_and_the_account_area_agree(client, site, visitor, url, allowed):  # noqa: F811
+def test_the_api_and_the_account_area_agree(client, site, visitor, url, allowed):
     from urllib.parse import quote
 
     api = client.get(API, {"callbackUrl": url, "lang": "en"})
