@@ -209,6 +209,8 @@ IDP_ACCOUNT_BACKOFF_MAX_SECONDS = 15 * 60
 IDP_RATE_LIMITS = {  # (requests, per seconds) per client address and per email address
     "password_forgot": {"address": (10, 3600), "email": (3, 3600)},
     "register": {"address": (10, 3600), "email": (3, 3600)},
+    # REFUSED gift-voucher codes at checkout, per address, contact (email) and session
+    "voucher": {"address": (30, 3600), "email": (10, 3600), "session": (10, 3600)},
 }
 
 # --- Issue 15: Content-Security-Policy (website/csp.py; switched on in production.py)
