@@ -96,8 +96,49 @@ def timed(call):
     return statistics.median(walls), statistics.median(cpus)
 
 
+def api_auth_costs(rounds=20):
+    """X3: what checking an API secret costs per call, before (PBKDF2, the password hasher the
+    secrets were stored with) and after (salted HMAC-SHA256), and a bearer token's check
+    first (decrypt the key, verify the signature) and then from the token cache."""
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.core.cache import cache
+
+    from ticketshop.api.auth import account_from_token, issue_token
+    from ticketshop.api.models import ApiAccount
+
+    secret = "bench-" + "x" * 40
+    hashed = make_password(secret, hasher="pbkdf2_sha256")
+    account = ApiAccount(username="CUBE_BENCH", point_of_sales=PointOfSales.objects.get())
+    account.set_secret(secret)
+    account.save()
+
+    def per_call(call):
+        begin = time.perf_counter()
+        for _ in range(rounds):
+            call()
+        return (time.perf_counter() - begin) / rounds
+
+    token = issue_token(account)
+
+    def uncached():
+        cache.clear()
+        account_from_token(token)
+
+    return {
+        "secret, before (PBKDF2)": per_call(lambda: check_password(secret, hashed)),
+        "secret, after (HMAC-SHA256)": per_call(lambda: account.check_secret(secret)),
+        "token, first check": per_call(uncached),
+        "token, from the cache": per_call(lambda: account_from_token(token)),
+    }
+
+
 if __name__ == "__main__":
     prepare()
+    print("API authentication per call (wall, mean of 20):")
+    for name, seconds in api_auth_costs().items():
+        print(f"  {name:32} {seconds * 1000:8.3f} ms")
+    if os.environ.get("BENCH_API_ONLY"):
+        sys.exit(0)
     (sso, sso_cpu), (plain, plain_cpu) = timed(sso_round_trip), timed(django_login)
     print(f"{'':34} {'wall':>9} {'CPU':>9}   (medians of {ROUNDS})")
     print(f"SSO round trip (SP → IdP → ACS)    {sso * 1000:6.1f} ms {sso_cpu * 1000:6.1f} ms")

@@ -40,9 +40,41 @@ def chromium_executable():
     return CHROMIUM
 
 
+def csp_violation(message):
+    """A console message of Chromium's reporting a Content-Security-Policy violation."""
+    return message.type in ("error", "warning") and "Content Security Policy" in message.text
+
+
+class CspWatchedBrowser:
+    """The Playwright browser, whose every page and context records the console's
+    Content-Security-Policy violations (the pages run under the policy production sends)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.csp_violations = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def _record(self, message):
+        if csp_violation(message):
+            self.csp_violations.append(message.text)
+
+    def new_page(self, *args, **kwargs):
+        page = self._browser.new_page(*args, **kwargs)
+        page.on("console", self._record)
+        return page
+
+    def new_context(self, *args, **kwargs):
+        context = self._browser.new_context(*args, **kwargs)
+        context.on("console", self._record)
+        return context
+
+
 @pytest.fixture
 def browser(chromium_executable):
-    """Chromium driven by Playwright, for the browser tests of every folder."""
+    """Chromium driven by Playwright, for the browser tests of every folder. A test FAILS when
+    a page reports a Content-Security-Policy violation in the console (issue 15)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django must still let the test use the ORM.
@@ -51,8 +83,10 @@ def browser(chromium_executable):
         chromium = playwright.chromium.launch(
             executable_path=chromium_executable, args=CHROMIUM_ARGS
         )
-        yield chromium
+        watched = CspWatchedBrowser(chromium)
+        yield watched
         chromium.close()
+    assert watched.csp_violations == [], watched.csp_violations
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from tests.conftest import CspWatchedBrowser
 from tests.fixtures.identity import PASSWORD, secutix_settings
 from ticketshop.contacts.models import ContactLink
 
@@ -39,7 +40,9 @@ def test_sign_in_add_and_remove_a_friend_in_the_browser(live_saml, visitor, chro
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_executable, args=["--no-sandbox"])
+        browser = CspWatchedBrowser(
+            p.chromium.launch(executable_path=chromium_executable, args=["--no-sandbox"])
+        )
         page = browser.new_page()
         page.goto(f"{live_saml}/")
         page.click("a.sign-in")
@@ -50,7 +53,9 @@ def test_sign_in_add_and_remove_a_friend_in_the_browser(live_saml, visitor, chro
         page.wait_for_url(f"{live_saml}/")
         expect(page.locator(".visitor")).to_contain_text("Michel")
 
-        page.goto(f"{live_saml}/account/friends/")
+        friends = page.goto(f"{live_saml}/account/friends/")
+        # the production policy: the friends panel's script is a static file, not inline
+        assert "script-src 'self';" in friends.headers["content-security-policy"]
         expect(page.locator("h1")).to_have_text("Manage friends and family")
         page.click("text=New")
         dialog = page.locator("dialog#new-contact")
@@ -83,3 +88,4 @@ def test_sign_in_add_and_remove_a_friend_in_the_browser(live_saml, visitor, chro
         page.screenshot(path=SCREENSHOTS / "4-removed.png", full_page=True)
         browser.close()
     assert not ContactLink.objects.exists()
+    assert browser.csp_violations == []

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +29,7 @@ from ticketshop.idp import limits
 from ticketshop.idp.cookie import set_contact_cookie
 from ticketshop.idp.session import sign_in
 from ticketshop.organisation.points_of_sale import current_point_of_sales
+from ticketshop.organisation.return_urls import allowed_return_hosts, return_url_or_default
 
 
 def friends_enabled(contact):
@@ -121,17 +121,10 @@ def profile(request):
 
 
 def callback_url(request):
-    """The allowed `callbackUrl` (L3): a local path, or a host the point of sales allows."""
-    url = request.GET.get("callbackUrl", "")
-    if not url:
-        return ""
-    pos = current_point_of_sales()
-    hosts = {request.get_host()}
-    if pos:
-        hosts.update(h.strip() for h in pos.allowed_return_hosts.splitlines() if h.strip())
-    if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts):
-        return url
-    return ""
+    """The allowed `callbackUrl` (L3): a local path, or a host the point of sales allows (the
+    redirect API's rule, ticketshop.organisation.return_urls); else ""."""
+    hosts = allowed_return_hosts(current_point_of_sales(), request.get_host())
+    return return_url_or_default(request.GET.get("callbackUrl", ""), hosts)
 
 
 def _flag(request, name):

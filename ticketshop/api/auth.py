@@ -1,14 +1,15 @@
 """Who is calling: API accounts checked by username and secret, and the signed bearer tokens of
 the JSON services. The point of sales always comes from here, never from a request parameter."""
 
+import hashlib
 import time
 
 import jwt
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from ticketshop.api.models import ApiAccount
+from ticketshop.api.models import ApiAccount, secret_digest
 
 DEFAULT_TOKEN_SECONDS = 3600
 
@@ -35,7 +36,7 @@ def authenticate(username, secret, partner=None):
         .first()
     )
     if account is None:
-        make_password(secret)  # the same work as a wrong secret: no timing hint on usernames
+        secret_digest(secret, "0" * 32)  # the same work as a wrong secret: no timing hint
         raise AuthenticationFailed()
     if not account.check_secret(secret):
         raise AuthenticationFailed()
@@ -61,8 +62,31 @@ def issue_token(account, partner=None):
     return jwt.encode(claims, account.jwt_key(), algorithm=ALGORITHM)
 
 
+def _token_cache_key(token):
+    return "api:token:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _cached_account(token):
+    """The account of a token verified before, if it still holds: same stored secret (a
+    changed secret revokes it), active, not expired. None when unknown or no longer valid."""
+    entry = cache.get(_token_cache_key(token))
+    if not entry or entry["exp"] + LEEWAY_SECONDS < time.time():
+        return None
+    account = (
+        ApiAccount.objects.select_related("point_of_sales__channel__organisation")
+        .filter(pk=entry["account"], active=True)
+        .first()
+    )
+    if account is None or (account.secret, account.username) != (entry["secret"], entry["aud"]):
+        cache.delete(_token_cache_key(token))
+        return None
+    return account
+
+
 def account_from_token(token):
-    """The active account a bearer JWT is for, or raise AuthenticationFailed.
+    """The active account a bearer JWT is for, or raise AuthenticationFailed. A verified token
+    is remembered for its lifetime (keyed by its SHA-256) with the account's stored secret
+    digest, so later calls skip decrypting the key and checking the signature.
 
     The JWT may come from the auth call or be signed by the client itself with its secret
     (HS256): `aud` names the operator, `sub` its institution, `iss` the partner (any name),
@@ -70,6 +94,10 @@ def account_from_token(token):
     the account revokes every token.
     """
     invalid = AuthenticationFailed(_("Invalid token."))
+    if token and isinstance(token, str):
+        account = _cached_account(token)
+        if account is not None:
+            return account
     try:
         claims = jwt.decode(token or "", options={"verify_signature": False})
         header = jwt.get_unverified_header(token)
@@ -107,6 +135,11 @@ def account_from_token(token):
         raise invalid
     if claims["exp"] > time.time() + token_lifetime() + LEEWAY_SECONDS:
         raise AuthenticationFailed(_("The token lives longer than allowed."))
+    remaining = int(claims["exp"] - time.time()) + 1
+    if remaining > 0:
+        entry = {"account": account.pk, "aud": account.username, "secret": account.secret}
+        entry["exp"] = claims["exp"]
+        cache.set(_token_cache_key(token), entry, remaining)
     return account
 
 

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 
 from ticketshop.api import services
 from ticketshop.http import keep_404_answer
+from ticketshop.organisation.return_urls import allowed_return_hosts
 
 
 def error(status, message, code, request_id=None):
@@ -25,8 +26,7 @@ def secutix_setting(key, default=None):
 
 
 def allowed_hosts(point_of_sales):
-    lines = point_of_sales.allowed_return_hosts.splitlines() if point_of_sales else []
-    return {line.strip().lower() for line in lines if line.strip()}
+    return allowed_return_hosts(point_of_sales)
 
 
 def cors_origin(request, hosts):

@@ -524,12 +524,26 @@ def fault_response(message, code="Client", status=500):
     )
 
 
+class DocumentTypeRefused(Exception):
+    """A SOAP message must not carry a document type declaration (SOAP 1.1 §3): no DTD, so no
+    entity (external files, "billion laughs") reaches spyne's parser or the schema check."""
+
+
 def credentials(body):
     """(username, password) of the WS-Security UsernameToken of a SOAP envelope.
 
-    Raises etree.XMLSyntaxError for malformed XML and AuthenticationFailed when it has none.
+    Raises etree.XMLSyntaxError for malformed XML, DocumentTypeRefused for a DTD and
+    AuthenticationFailed when it has no credentials.
     """
-    root = etree.fromstring(body, parser=_SAFE_PARSER)
+    try:
+        root = etree.fromstring(body, parser=_SAFE_PARSER)  # entities unresolved, no network
+    except etree.XMLSyntaxError:
+        if b"<!DOCTYPE" in body:  # e.g. lxml's own stop on an entity amplification
+            raise DocumentTypeRefused from None
+        raise
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise DocumentTypeRefused
     token = root.find(f"{{{SOAP_ENV_NS}}}Header/{{{WSSE_NS}}}Security/{{{WSSE_NS}}}UsernameToken")
     if token is None:
         raise AuthenticationFailed("A WS-Security UsernameToken is required.")
@@ -564,6 +578,11 @@ def soap_view(wsgi_app):
                 environ[ACCOUNT_KEY] = authenticate(username, password)
             except etree.XMLSyntaxError:
                 return fault_response("Malformed XML.")
+            except DocumentTypeRefused:
+                return fault_response(
+                    "A SOAP message must not contain a document type declaration (DTD).",
+                    status=400,
+                )
             except AuthenticationFailed as exc:
                 return fault_response(exc, code="Client.Authentication")
             environ["wsgi.input"] = BytesIO(body)

@@ -12,7 +12,10 @@ shadow backend and its own request parsing. The lockout stays here, extended, wi
   IDP_ACCOUNT_BACKOFF_MAX_SECONDS): guessing one account from many addresses is slowed, and
   its owner is delayed, never locked out for good;
 - a fixed-window limiter on Django's cache for forms that send emails (forgotten password,
-  registration): IDP_RATE_LIMITS = {"password_forgot": ..., "register": ...}.
+  registration): IDP_RATE_LIMITS = {"password_forgot": ..., "register": ...};
+- the same windows counting FAILURES only, for guesses (gift-voucher codes at checkout):
+  `failures_exceeded` before trying, `record_failure` after a refusal; per client address,
+  per contact and per session, IDP_RATE_LIMITS["voucher"].
 """
 
 import ipaddress
@@ -25,6 +28,8 @@ DEFAULT_RATE_LIMITS = {
     # scope: (requests, per seconds) for one client address, and for one email address
     "password_forgot": {"address": (10, 3600), "email": (3, 3600)},
     "register": {"address": (10, 3600), "email": (3, 3600)},
+    # failed gift-voucher codes: per address (a proxy's shared address: more), contact, session
+    "voucher": {"address": (30, 3600), "email": (10, 3600), "session": (10, 3600)},
 }
 
 
@@ -129,3 +134,46 @@ def allow(scope, request, email=None):
     if email and "email" in limits:
         allowed &= _hit(f"{scope}:email:{email.strip().lower()}", *limits["email"])
     return allowed
+
+
+# --- failures only (guessing) ----------------------------------------------------------------
+
+
+def _failure_keys(scope, request, email):
+    limits = _limits(scope)
+    keys = []
+    if "address" in limits:
+        keys.append((f"{scope}:ip:{client_ip(request)}", *limits["address"]))
+    if email and "email" in limits:
+        keys.append((f"{scope}:email:{email.strip().lower()}", *limits["email"]))
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if session_key and "session" in limits:
+        keys.append((f"{scope}:session:{session_key}", *limits["session"]))
+    return keys
+
+
+def _window_key(key, period, now):
+    return f"idp:failures:{key}:{int(now // period)}", period - now % period
+
+
+def failures_exceeded(scope, request, email=None):
+    """Seconds to wait when this client, contact or session has used up its failures of
+    `scope` in the current window, else 0. Counts nothing."""
+    now = time.time()
+    wait = 0
+    for key, limit, period in _failure_keys(scope, request, email):
+        window_key, left = _window_key(key, period, now)
+        if (cache.get(window_key) or 0) >= limit:
+            wait = max(wait, int(left) + 1)
+    return wait
+
+
+def record_failure(scope, request, email=None):
+    now = time.time()
+    for key, _limit, period in _failure_keys(scope, request, email):
+        window_key, _left = _window_key(key, period, now)
+        if not cache.add(window_key, 1, period + 1):
+            try:
+                cache.incr(window_key)
+            except ValueError:
+                cache.set(window_key, 1, period + 1)

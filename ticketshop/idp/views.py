@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -27,6 +26,7 @@ from ticketshop.contacts.tokens import contact_from_token
 from ticketshop.idp import freshness, limits, saml, services, session
 from ticketshop.idp.cookie import clear_contact_cookie, set_contact_cookie
 from ticketshop.idp.forms import ChoosePasswordForm, ForgotPasswordForm, SignInForm
+from ticketshop.organisation.return_urls import return_url_or_default
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +55,8 @@ RATE_LIMITED_MESSAGE = _lazy("Too many requests from you. Please try again in an
 
 
 def _safe_next(request, value, default="/account/"):
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return default
+    """`next` when the one return-URL rule allows it (this host only), else `default`."""
+    return return_url_or_default(value, {request.get_host().lower()}, default)
 
 
 @require_GET

@@ -52,6 +52,11 @@ def _reference():
     return secrets.token_urlsafe(24)
 
 
+class VoucherRefused(PaymentError):
+    """The gift-voucher code was refused (unknown, expired, other currency, used up): a guess
+    the channels count (ticketshop.idp.limits, scope "voucher")."""
+
+
 def _take_voucher(order, code, amount, now):
     voucher = (
         GiftVoucher.objects.select_for_update()
@@ -62,12 +67,12 @@ def _take_voucher(order, code, amount, now):
         .first()
     )
     if voucher is None or (voucher.valid_until and voucher.valid_until <= now):
-        raise PaymentError(_("This gift voucher code is not valid."))
+        raise VoucherRefused(_("This gift voucher code is not valid."))
     if voucher.currency != order.currency:
-        raise PaymentError(_("This gift voucher is in another currency."))
+        raise VoucherRefused(_("This gift voucher is in another currency."))
     used = min(voucher.balance, amount)
     if used <= ZERO:
-        raise PaymentError(_("This gift voucher has been used up."))
+        raise VoucherRefused(_("This gift voucher has been used up."))
     GiftVoucher.objects.filter(pk=voucher.pk).update(balance=F("balance") - used)
     _captured(order, Payment.Method.VOUCHER, used, voucher=voucher)
     return used

@@ -178,14 +178,25 @@ def write_cookie(response, order):
         cookie_name(),
         quote(json.dumps(value, separators=(",", ":"))),
         max_age=seconds,
-        domain=settings.SECUTIX.get("COOKIE_DOMAIN") or None,
-        samesite="Lax",
+        **cookie_options(),
     )
     return response
 
 
+def cookie_options():
+    """How the cart cookie is set and cleared: Secure wherever the session cookie is (HTTPS in
+    production), HttpOnly (the website reads it server-side, no script needs it), SameSite=Lax
+    (it follows the visitor's links from the website into the shop)."""
+    return {
+        "domain": settings.SECUTIX.get("COOKIE_DOMAIN") or None,
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+
+
 def clear_cookie(response):
-    response.delete_cookie(
-        cookie_name(), domain=settings.SECUTIX.get("COOKIE_DOMAIN") or None, samesite="Lax"
+    response.set_cookie(
+        cookie_name(), "", max_age=0, expires="Thu, 01 Jan 1970 00:00:00 GMT", **cookie_options()
     )
     return response

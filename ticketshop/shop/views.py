@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ticketshop.catalogue.models import SeatCategory
 from ticketshop.catalogue.offer import is_bookable, performances_on_offer, products_on_offer
 from ticketshop.http import keep_404
+from ticketshop.idp import limits
 from ticketshop.idp.session import signed_in_contact
 from ticketshop.multilingual import LANGUAGES
 from ticketshop.organisation.points_of_sale import current_point_of_sales
@@ -244,16 +245,28 @@ def checkout(request, lang):
         for key, value in request.POST.items()
         if key.startswith("holder_") and key[7:].isdigit()
     }
+    voucher_code = request.POST.get("voucher", "").strip()
+    wait = voucher_code and limits.failures_exceeded("voucher", request, contact.email)
+    if wait:  # guessing codes: nothing is tried, the cart is unchanged
+        context = _cart_context(request, lang, order)
+        context["error"] = _(
+            "Too many gift voucher codes were refused. Please try again in %(minutes)s minutes."
+        ) % {"minutes": max(1, round(wait / 60))}
+        response = render(request, "shop/cart.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         started = checkout_service(
             order,
             contact,
             holders=holders,
-            voucher_code=request.POST.get("voucher", "").strip(),
+            voucher_code=voucher_code,
             use_credit=bool(request.POST.get("use_credit")),
             urls=ReturnUrls(notify=notify, back=back, cancel=back),
         )
     except sales.BookingError as exc:
+        if isinstance(exc, payments.VoucherRefused):
+            limits.record_failure("voucher", request, contact.email)
         context = _cart_context(request, lang, carts.current(request))
         context["error"] = str(exc.message)
         return render(request, "shop/cart.html", context, status=400)

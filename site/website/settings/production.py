@@ -52,8 +52,7 @@ IDP_TRUSTED_PROXIES = [
     p for p in os.environ.get("IDP_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p
 ]
 
-# --- Issue 15: Content-Security-Policy on every response (website/csp.py, policy in base.py).
-MIDDLEWARE = [*MIDDLEWARE, "website.csp.ContentSecurityPolicyMiddleware"]  # noqa: F405
+# --- Issue 15: Content-Security-Policy on every response: the middleware is in base.py.
 
 # --- Issue 15: the public addresses are required (emails and SAML metadata name them).
 SITE_URL = _required("SITE_URL")
