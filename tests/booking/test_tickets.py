@@ -16,7 +16,8 @@ def paid(client, shop):
     first = order.lines.order_by("pk").first()
     GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
     response = client.post(
-        "/shop/en/cart/checkout/", {"voucher": "ALL", f"holder_{first.pk}": shop.friend.pk}
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": "ALL", f"holder_{first.pk}": shop.friend.pk},
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -112,7 +113,10 @@ def test_a_paid_pass_shows_under_subscriptions(client, shop):
     sign_in(client)
     client.post(f"/shop/en/product/{shop.pass_.pk}/", {f"qty_{shop.full.pk}": 1})
     GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
-    assert client.post("/shop/en/cart/checkout/", {"voucher": "ALL"}).status_code == 302
+    assert (
+        client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "ALL"}).status_code
+        == 302
+    )
     ticket = OrderLine.objects.get()
     assert ticket.reservation.status == "SOLD" and ticket.performance is None
     body = client.get("/account/subscriptions/").content.decode()

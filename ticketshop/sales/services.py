@@ -75,7 +75,12 @@ def tickets_of(contact):
         live_tickets()
         .filter(Q(order__contact=contact) | Q(holder=contact))
         .select_related(
-            "order", "product", "performance", "reservation__seat", "seat_category", "tariff"
+            "order",
+            "product",
+            "performance",
+            "reservation__seat__block__zone",
+            "seat_category",
+            "tariff",
         )
         .distinct()
     )
@@ -97,7 +102,7 @@ def paid_order_of(contact, order_id):
     ).first()
     if order is not None:
         order.ticket_lines = order.lines.select_related(
-            "product", "performance", "reservation__seat", "tariff", "seat_category"
+            "product", "performance", "reservation__seat__block__zone", "tariff", "seat_category"
         )
     return order
 
