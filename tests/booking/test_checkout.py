@@ -271,7 +271,8 @@ def _expire_during_payment(client, voucher=None):
     from ticketshop.sales.tasks import release_expired_holds
 
     response = client.post(
-        "/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": voucher} if voucher else {}
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": voucher} if voucher else {"accept_terms": "1"},
     )
     location, _page = card_page(client, response)
     past = timezone.now() - dt.timedelta(seconds=1)
