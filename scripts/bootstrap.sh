@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(xmlsec1 gettext)
+debs=(xmlsec1 gettext fonts-dejavu-core fonts-droid-fallback)  # fonts: the ticket PDF (every name prints)
 [ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server)
 # npm for axe-core: Debian's package only where no npm is on the PATH (a Node.js install that
 # brings its own npm conflicts with Debian's).

@@ -1,6 +1,8 @@
 """B1–B3, F6 in a real browser: from an event page's Book button to paid tickets in the account
 area, one of them for a friend, paid on the test card provider's hosted page."""
 
+import re
+
 import pytest
 from django.conf import settings
 
@@ -47,6 +49,9 @@ def test_book_pay_and_find_the_tickets(ticketshop, browser, screenshot, keys_dir
     assert page.locator(".cart-line").count() == 2
     assert "Row A, seat 1" in page.inner_text("table.cart-lines")
     page.wait_for_function("document.querySelector('.countdown').textContent.includes(':')")
+    assert re.match(
+        r"Held for you for 1?\d:\d\d more \(until \d\d:\d\d\)", page.inner_text(".expiry")
+    )
     screenshot(page, "booking-2-cart")
 
     page.click("text=Sign in to check out")
@@ -57,6 +62,12 @@ def test_book_pay_and_find_the_tickets(ticketshop, browser, screenshot, keys_dir
     assert "/shop/en/cart/" in page.url
     page.locator("select[name^=holder_]").first.select_option(str(friend.pk))
     screenshot(page, "booking-3-cart-signed-in")
+    # the terms of sale are linked and must be accepted: the browser keeps the visitor here
+    assert "/terms/" in page.get_attribute("p.terms a", "href")
+    page.click("text=Confirm and pay")
+    assert page.evaluate("document.querySelector('input[name=accept_terms]').validity.valueMissing")
+    assert "/shop/en/cart/" in page.url and not page.locator("input[name=card_number]").count()
+    page.check("input[name=accept_terms]")
     page.click("text=Confirm and pay")
 
     page.wait_for_selector("input[name=card_number]")

@@ -31,17 +31,23 @@ def tickets(request):
     items = list(
         sales.tickets_of(request.contact).exclude(product__family__in=SUBSCRIPTION_FAMILIES)
     )
-    can_modify = _can_modify_holder(pos)
-    return _render(
-        request,
-        "account/tickets.html",
-        {
-            "section": "tickets",
-            "tickets": items,
-            "can_modify": can_modify,
-            "holders": sales.possible_holders(request.contact, pos) if can_modify else [],
-        },
-    )
+    holders = sales.possible_holders(request.contact, pos) if _can_modify_holder(pos) else []
+    for ticket in items:
+        ticket.holder_choices = _holder_choices(request.contact, ticket, holders)
+    return _render(request, "account/tickets.html", {"section": "tickets", "tickets": items})
+
+
+def _holder_choices(contact, ticket, holders):
+    """[(contact id, name)] the buyer may give `ticket` to, its current holder first and
+    selected even when no longer among them (a friend while purchase for friends is off):
+    the form never preselects somebody else. Empty when there is no choice to make."""
+    if ticket.order.contact_id != contact.pk:
+        return []
+    choices = [(ticket.holder_id, ticket.holder_name)]
+    choices += [
+        (h.pk, f"{h.first_name} {h.last_name}") for h in holders if h.pk != ticket.holder_id
+    ]
+    return choices if len(choices) > 1 else []
 
 
 def _own_ticket(contact, ticket_id):
@@ -49,7 +55,12 @@ def _own_ticket(contact, ticket_id):
     line = (
         sales.live_tickets()
         .select_related(
-            "order", "product", "performance", "reservation__seat", "tariff", "seat_category"
+            "order",
+            "product",
+            "performance__configuration__hall__venue",
+            "reservation__seat__block__zone__hall__venue",
+            "tariff",
+            "seat_category",
         )
         .filter(pk=ticket_id, order__contact=contact)
         .first()
@@ -78,6 +89,9 @@ def ticket_holder(request, ticket_id):
     if not _can_modify_holder(pos):
         raise Http404
     line = _own_ticket(request.contact, ticket_id)
+    if request.POST.get("holder") == str(line.holder_id):
+        messages.info(request, _("The ticket holder is unchanged."))
+        return HttpResponseRedirect(reverse("account:tickets"))
     try:
         sales.set_holder(line, request.contact, request.POST.get("holder"), pos)
     except sales.BookingError as exc:

@@ -1,9 +1,33 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ticketshop.contacts.models import Contact, Criterion
 from ticketshop.multilingual import LANGUAGES
+
+
+class CriteriaField(forms.ModelMultipleChoiceField):
+    """Interests by their name in the visitor's language (not the English `str`)."""
+
+    def label_from_instance(self, obj):
+        return obj.name()
+
+
+def language_choices():
+    """Each language by its own name ("Français", "Deutsch"), as language pickers say it."""
+    return [(code, get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES]
+
+
+def distinct_titles(current=""):
+    """The titles as the visitor's language says them, each wording once: French says "Mme"
+    for both Mrs and Ms, German "Frau", Spanish "Sra."; the contact's own title is the one kept
+    of such a pair."""
+    groups = {}
+    for value, label in Contact.Title.choices:
+        groups.setdefault(str(label), []).append(value)
+    kept = {values[0] if current not in values else current for values in groups.values()}
+    return [(value, label) for value, label in Contact.Title.choices if value in kept]
 
 
 class FriendForm(forms.Form):
@@ -34,7 +58,7 @@ class RegistrationForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     # 3. criteria
-    interests = forms.ModelMultipleChoiceField(
+    interests = CriteriaField(
         label=_("Interests"),
         queryset=Criterion.objects.none(),
         required=False,
@@ -58,8 +82,11 @@ class RegistrationForm(forms.Form):
             for name in ("email", "password1", "password2"):
                 del self.fields[name]
             self.fields["language"] = forms.ChoiceField(
-                label=_("Language"), choices=[(c, c.upper()) for c in LANGUAGES]
+                label=_("Language"), choices=language_choices()
             )
+        current = self.data.get("title") if self.is_bound else self.initial.get("title", "")
+        # shown: one option per wording; accepted: every title (the field's own choices)
+        self.fields["title"].widget.choices = distinct_titles(current or "")
         self.organisation = organisation
         self.show_address = show_address
         self.show_criteria = show_criteria

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ticketshop.payments import services as payments
 from ticketshop.sales import lifecycle
 from ticketshop.sales import services as sales
+from ticketshop.sales.models import Order
 
 
 @dataclass
@@ -20,16 +21,30 @@ class ReturnUrls:
 
 def checkout(order, contact, *, holders=None, voucher_code="", use_credit=False, urls=None):
     """Have `contact` pay the cart `order`. `holders`: {line id: contact id}; `urls`: ReturnUrls.
-    Returns payments.PaymentStart; BookingError (and the cart unchanged) on refusal."""
+    Returns payments.PaymentStart; BookingError (and the cart unchanged) on refusal.
+
+    Paying again gives up the payment in progress first (in its own transaction). A cart read
+    as CART skips that step; if another tab started paying meanwhile, the cart is found PAYING
+    under the lock, nothing is done, and the payment in progress is given up before one retry."""
     if order.contact_id not in (None, contact.pk):
         raise sales.BookingError(_("This cart is not yours."))
-    payments.abandon_payment(order)  # paying again: the payment in progress is given up first
+    if order.status != Order.Status.CART:
+        payments.abandon_payment(order)
+    args = (contact, holders or {}, voucher_code, use_credit, urls)
+    try:
+        return _pay(order, *args)
+    except lifecycle.CartExpired:
+        if not payments.abandon_payment(order):
+            raise
+        return _pay(order, *args)
+
+
+def _pay(order, contact, holders, voucher_code, use_credit, urls):
+    """One transaction; the order's lock first (THE lock order: here, or `pay`'s own)."""
     with transaction.atomic():
-        order = lifecycle.live_cart(order.pk)
-        lines = {line.pk: line for line in order.lines.all()}
-        for line_id, holder_id in (holders or {}).items():
-            if line_id in lines and holder_id:
-                sales.set_holder(lines[line_id], contact, holder_id, order.point_of_sales)
+        if holders:
+            order = lifecycle.live_cart(order.pk)
+            sales.set_holders(order, contact, holders, order.point_of_sales)
         return payments.pay(
             order,
             contact,

@@ -152,7 +152,7 @@ def hold_undated_places(order, product, quantities, now=None):
         lock_places(product_ids=[product.pk])
         release_expired_of([], now, product_ids=[product.pk])
         if product.quota - quota_taken(None, now, product=product) < count:
-            raise NotEnoughPlaces(_("Not enough places are left for this product."))
+            raise NotEnoughPlaces(_("Not enough seats are left for this product."))
         return _create_lines(
             order,
             quantities,
@@ -191,7 +191,7 @@ def hold_places(order, performance, quantities, seat_category=None, now=None):
             if unseated:
                 remaining = performance.product.quota - quota_taken(performance, now)
                 if remaining < count:
-                    raise NotEnoughPlaces(_("Not enough places are left for this performance."))
+                    raise NotEnoughPlaces(_("Not enough seats are left for this performance."))
                 seat_ids = [None] * count
             else:
                 free = _free_seats(performance, seat_category, now)

@@ -81,7 +81,7 @@ def lock_order(order_id):
     """1. The order row, and only it (`of=self`), for the rest of the transaction."""
     return (
         Order.objects.select_for_update(of=("self",))
-        .select_related("point_of_sales__channel")
+        .select_related("point_of_sales__channel", "contact")  # read, not locked
         .get(pk=order_id)
     )
 
@@ -222,12 +222,12 @@ def start_payment(order_id, contact, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         order = live_cart(order_id, now)
-        if not order.lines.exists():
-            raise BookingError(_("Your cart is empty."))
         expires = max(order.expires_at, now + dt.timedelta(minutes=PAYMENT_GRACE_MINUTES))
-        SeatReservation.objects.filter(
+        held = SeatReservation.objects.filter(
             line__order=order, status=SeatReservation.Status.HELD
         ).update(expires_at=expires)
+        if not held and not order.lines.exists():  # (rolled back with the transaction)
+            raise BookingError(_("Your cart is empty."))
         return transition(order, S.PAYING, contact=contact, expires_at=expires)
 
 

@@ -38,7 +38,7 @@ from ticketshop.sales.lifecycle import (  # noqa: F401 — the service's public 
     release_expired,
     start_payment,
 )
-from ticketshop.sales.models import Order
+from ticketshop.sales.models import Order, OrderLine
 
 # --- ticket holders (F6) -------------------------------------------------------------------
 
@@ -69,13 +69,47 @@ def set_holder(line, contact, holder_id, point_of_sales):
     return line
 
 
+def set_holders(order, contact, holders, point_of_sales):
+    """At checkout, under the order's lock: {line id: contact id} for the lines of `order`, all
+    checked against the possible holders at once (one query), only the changed lines written (one
+    query). The buyer on a line without a holder needs no write: the buyer holds what nobody
+    else does (confirm_order)."""
+    lines = {line.pk: line for line in order.lines.all()}
+    allowed = None
+    changed = []
+    for line_id, holder_id in holders.items():
+        line = lines.get(line_id)
+        if line is None or not holder_id:
+            continue
+        try:
+            holder_id = int(holder_id)
+        except (TypeError, ValueError) as exc:
+            raise BookingError(_("Choose the ticket holder among you and your friends.")) from exc
+        if holder_id != contact.pk:  # the buyer is always a possible holder
+            if allowed is None:
+                allowed = {c.pk for c in possible_holders(contact, point_of_sales)}
+            if holder_id not in allowed:
+                raise BookingError(_("Choose the ticket holder among you and your friends."))
+        if line.holder_id != holder_id and not (line.holder_id is None and holder_id == contact.pk):
+            line.holder_id = holder_id
+            changed.append(line)
+    if changed:
+        OrderLine.objects.bulk_update(changed, ["holder"])
+    return changed
+
+
 def tickets_of(contact):
     """The paid tickets bought by `contact` or held by them."""
     return (
         live_tickets()
         .filter(Q(order__contact=contact) | Q(holder=contact))
         .select_related(
-            "order", "product", "performance", "reservation__seat", "seat_category", "tariff"
+            "order",
+            "product",
+            "performance",
+            "reservation__seat__block__zone",
+            "seat_category",
+            "tariff",
         )
         .distinct()
     )
@@ -97,7 +131,7 @@ def paid_order_of(contact, order_id):
     ).first()
     if order is not None:
         order.ticket_lines = order.lines.select_related(
-            "product", "performance", "reservation__seat", "tariff", "seat_category"
+            "product", "performance", "reservation__seat__block__zone", "tariff", "seat_category"
         )
     return order
 

@@ -1,15 +1,22 @@
 """Tickets (B3): the confirmation email and the printable ticket (PDF with a QR code)."""
 
+import functools
 import io
+import logging
+from pathlib import Path
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from ticketshop.multilingual import normalise_language
 from ticketshop.organisation import mail
 from ticketshop.sales.models import Order, OrderMessage
+
+logger = logging.getLogger(__name__)
 
 
 def _name(obj, language):
@@ -62,13 +69,15 @@ def send_confirmation(order, message=None):
     if order.status != Order.Status.PAID:
         return False
     language = normalise_language(order.contact.language, default="en")
-    lines = order.lines.select_related("product", "performance", "reservation__seat", "tariff")
+    lines = order.lines.select_related(
+        "product", "performance", "reservation__seat__block__zone", "tariff"
+    )
     with translation.override(language):
         tickets = [
             {
                 "product": _name(line.product, language),
                 "start": _start(line),
-                "seat": str(line.reservation.seat) if line.reservation.seat_id else "",
+                "seat": seat_label(line.reservation.seat, language),
                 "tariff": _name(line.tariff, language),
                 "holder": line.holder_name,
                 "barcode": line.barcode,
@@ -100,36 +109,146 @@ def qr_png(data, scale=6):
     return buffer
 
 
+# --- seats, named one way everywhere (cart, order, account, email, PDF) ---------------------
+
+
+def seat_label(seat, language="en"):
+    """ "Stalls · Left · Row A, seat 2": where the seat is, then the seat (as the shop's
+    templates/sales/_seat.html says it); "" for free placement."""
+    if seat is None:
+        return ""
+    return " · ".join(
+        (_name(seat.block.zone, language), _name(seat.block, language), row_seat(seat))
+    )
+
+
+def row_seat(seat):
+    return translation.gettext("Row %(row)s, seat %(number)s") % {
+        "row": seat.row,
+        "number": seat.number,
+    }
+
+
+# --- the printable ticket ------------------------------------------------------------------
+
+# TrueType fonts embedded in the PDF (subset), so that every holder's name prints: DejaVu Sans
+# (Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew…), then Droid Sans Fallback for Chinese,
+# Japanese and Korean. Debian's fonts-dejavu-core and fonts-droid-fallback (scripts/bootstrap.sh).
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/droid",
+    "/usr/share/fonts-droid-fallback/truetype",
+)
+FONTS = {
+    ("sans", ""): "DejaVuSans.ttf",
+    ("sans", "B"): "DejaVuSans-Bold.ttf",
+    ("cjk", ""): "DroidSansFallbackFull.ttf",
+}
+
+
+def _font_file(name):
+    for folder in (*getattr(settings, "TICKET_FONT_DIRS", ()), *FONT_DIRS):
+        path = Path(folder) / name
+        if path.is_file():
+            return path
+    return None
+
+
+@functools.cache
+def _covered(path):
+    """The characters a font file has glyphs for (read once per process)."""
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def _set_up_fonts(pdf, texts):
+    """Embed the fonts `texts` need; True when the main font is there. Without it (a machine
+    missing the Debian packages) the ticket still prints in Helvetica, non-Latin letters as "?".
+    The large CJK font is only read for a ticket whose texts need it."""
+    found = {key: _font_file(name) for key, name in FONTS.items()}
+    if found[("sans", "")] is None:
+        logger.warning(
+            "No TrueType font for tickets in %s: names print in Latin-1 only.", FONT_DIRS
+        )
+        return False
+    pdf.add_font("sans", "", str(found[("sans", "")]))
+    pdf.add_font("sans", "B", str(found[("sans", "B")] or found[("sans", "")]))
+    covered = _covered(str(found[("sans", "")]))
+    missing = {ord(c) for text in texts for c in str(text) if not c.isspace()} - covered
+    if missing and found[("cjk", "")] is not None:
+        pdf.add_font("cjk", "", str(found[("cjk", "")]))
+        pdf.set_fallback_fonts(["cjk"], exact_match=False)
+    return True
+
+
+def _place(line, language):
+    """(venue, hall) of the ticket's place: the seat's hall, else the performance's."""
+    seat = line.reservation.seat
+    if seat is not None:
+        hall = seat.block.zone.hall
+    elif line.performance is not None:
+        hall = line.performance.configuration.hall
+    else:
+        return "", ""
+    venue = hall.venue
+    where = ", ".join(part for part in (_name(venue, language), venue.address, venue.city) if part)
+    return where, _name(hall, language)
+
+
+def ticket_rows(line, language):
+    """What the ticket says, (label, value) — in the active language."""
+    gettext = translation.gettext
+    seat = line.reservation.seat
+    venue, hall = _place(line, language)
+    rows = [
+        (gettext("Date"), _start(line)),
+        (gettext("Venue"), venue),
+        (gettext("Hall"), hall),
+    ]
+    if seat is not None:
+        rows.append(
+            (gettext("Area"), f"{_name(seat.block.zone, language)} · {_name(seat.block, language)}")
+        )
+    if line.seat_category_id:
+        rows.append((gettext("Category"), _name(line.seat_category, language)))
+    rows += [
+        (gettext("Seat"), row_seat(seat) if seat else gettext("Free placement")),
+        (gettext("Tariff"), _name(line.tariff, language)),
+        (gettext("Ticket holder"), line.holder_name),
+        (gettext("Order"), f"#{line.order_id}"),
+        (gettext("Price"), f"{formats.number_format(line.price, 2)} {line.order.currency}"),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
 def _latin1(text):
     return str(text).encode("latin-1", "replace").decode("latin-1")
 
 
 def ticket_pdf(line, language="en"):
-    """One ticket as a PDF: the show, date, seat, holder, and its barcode as a QR code."""
-    product = line.product
-    seat = line.reservation.seat
+    """One ticket as a PDF a venue prints and scans: the show, date, venue, hall, area,
+    category, seat, holder, and its barcode as a QR code, in fonts that print every name."""
     with translation.override(language):
-        start = _start(line)
         pdf = FPDF(orientation="L", unit="mm", format=(148, 210))
-        pdf.set_compression(False)  # the text stays searchable (and testable)
+        pdf.set_compression(False)  # the text stays searchable
         pdf.set_title(f"Ticket {line.barcode}")
+        pdf.set_auto_page_break(False)
+        title = _name(line.product, language)
+        rows = ticket_rows(line, language)
+        unicode = _set_up_fonts(pdf, [title, *(value for _label, value in rows)])
+        text = str if unicode else _latin1
+        family = "sans" if unicode else "Helvetica"
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 22)
-        pdf.cell(0, 12, _latin1(_name(product, language)), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 14)
-        rows = [
-            (translation.gettext("Date"), start),
-            (translation.gettext("Seat"), str(seat) if seat else translation.gettext("Free")),
-            (translation.gettext("Tariff"), _name(line.tariff, language)),
-            (translation.gettext("Ticket holder"), line.holder_name),
-            (translation.gettext("Order"), f"#{line.order_id}"),
-            (translation.gettext("Price"), f"{line.price} {line.order.currency}"),
-        ]
+        pdf.set_font(family, "B", 20)
+        pdf.multi_cell(190, 10, text(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        top = pdf.get_y()
         for label, value in rows:
-            pdf.cell(45, 9, _latin1(label))
-            pdf.cell(0, 9, _latin1(value), new_x="LMARGIN", new_y="NEXT")
-        pdf.image(qr_png(line.barcode), x=150, y=40, w=50, h=50)
-        pdf.set_font("Courier", "B", 12)
-        pdf.set_xy(140, 92)
-        pdf.cell(70, 8, line.barcode, align="C")
+            pdf.set_font(family, "", 10)
+            pdf.cell(32, 8, text(label))
+            pdf.set_font(family, "B" if label == translation.gettext("Seat") else "", 12)
+            pdf.multi_cell(100, 8, text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.image(qr_png(line.barcode), x=148, y=top, w=52, h=52)
+        pdf.set_font("Courier", "B", 11)
+        pdf.set_xy(138, top + 53)
+        pdf.cell(72, 8, line.barcode, align="C")
     return bytes(pdf.output())

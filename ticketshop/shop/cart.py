@@ -111,7 +111,7 @@ def check_limits(request, order, count):
     held = order.lines.count() if order is not None else 0
     if held + count > max_seats_held():
         raise sales.BookingError(
-            _("You can hold at most %(max)d places at once. Pay for your cart first.")
+            _("You can hold at most %(max)d seats at once. Pay for your cart first.")
             % {"max": max_seats_held()}
         )
     if any((cache.get(key) or 0) >= max_holds_per_hour() for key in _hold_keys(request)):

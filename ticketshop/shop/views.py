@@ -5,6 +5,7 @@ Thin views: HTTP in, HTTP out. The cart and its cookie are in `cart.py`, the che
 in `ticketshop.catalogue.offer`.
 """
 
+from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -137,8 +138,8 @@ def _booking_page(request, lang, pos, item, product):
             messages.success(
                 request,
                 translation.ngettext(
-                    "%(count)d place is held for you.",
-                    "%(count)d places are held for you.",
+                    "%(count)d seat is held for you.",
+                    "%(count)d seats are held for you.",
                     len(lines),
                 )
                 % {"count": len(lines)},
@@ -177,9 +178,16 @@ def _category(request, item):
 
 def _cart_context(request, lang, order):
     contact = signed_in_contact(request)
-    related = ("product", "performance", "reservation__seat", "seat_category", "tariff", "holder")
+    related = (
+        "product",
+        "performance",
+        "reservation__seat__block__zone",
+        "seat_category",
+        "tariff",
+        "holder",
+    )
     lines = list(order.lines.select_related(*related)) if order else []
-    qty, total = sales.cart_summary(order)
+    total = sum((line.price for line in lines), Decimal("0.00"))
     pos = order.point_of_sales if order else point_of_sales()
     holders = sales.possible_holders(contact, pos) if contact else []
     return {
@@ -187,12 +195,23 @@ def _cart_context(request, lang, order):
         "order": order,
         "lines": lines,
         "total": total,
+        "held_for": _held_for(order),
+        "terms_url": pos.external_url("terms_of_sale_url", lang),
         "contact": contact,
         "holders": holders,
         "choose_holders": bool(contact and pos.allow_purchase_for_friends_family and holders),
         "credit": payments.credit_balance(contact) if contact else None,
         "login_url": f"{reverse('idp:login')}?{urlencode({'next': cart_url(lang)})}",
     }
+
+
+def _held_for(order):
+    """How long the cart's places stay held, as a countdown "M:SS" (the page's script goes on
+    counting from it)."""
+    if order is None or order.expires_at is None:
+        return ""
+    left = max(0, int((order.expires_at - timezone.now()).total_seconds()))
+    return f"{left // 60}:{left % 60:02d}"
 
 
 @in_language
@@ -211,7 +230,7 @@ def cart_remove(request, lang, line_id):
     order = carts.editable(request)
     if order is None or not sales.remove_line(order, line_id):
         raise Http404
-    messages.success(request, _("The place has been given back."))
+    messages.success(request, _("The seat has been given back."))
     return carts.write_cookie(HttpResponseRedirect(cart_url(lang)), order)
 
 
@@ -238,6 +257,10 @@ def checkout(request, lang):
         return carts.clear_cookie(HttpResponseRedirect(cart_url(lang)))
     if order.contact_id not in (None, contact.pk):
         raise Http404
+    if not request.POST.get("accept_terms"):  # before anything changes (L6 terms of sale)
+        context = _cart_context(request, lang, order)
+        context["terms_error"] = _("Please accept the terms of sale to pay.")
+        return render(request, "shop/cart.html", context, status=400)
     back = request.build_absolute_uri(reverse("shop:payment_return", args=[lang]))
     notify = request.build_absolute_uri(reverse("shop:payment_notify"))
     holders = {

@@ -36,7 +36,7 @@ def statuses():
 def test_paying_by_card_sells_the_seats_once(
     client, shop, signed_in_cart, notifications, django_capture_on_commit_callbacks
 ):
-    response = client.post("/shop/en/cart/checkout/")
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
     location, page = card_page(client, response)
     assert "91.00 EUR" in page and "Card number" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +76,7 @@ def test_paying_by_card_sells_the_seats_once(
 
 
 def test_a_tampered_notification_is_refused(client, shop, signed_in_cart):
-    client.post("/shop/en/cart/checkout/")
+    client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
     payment = Payment.objects.get()
     fields = TestCardProvider().result({"reference": payment.reference, "amount": "91.00"}, "X")
     fields.update(outcome="SUCCEEDED")
@@ -106,19 +106,23 @@ def test_a_tampered_notification_is_refused(client, shop, signed_in_cart):
 def test_a_refused_card_sells_nothing_and_keeps_the_cart(
     client, shop, signed_in_cart, notifications
 ):
-    response = pay_by_card(client, client.post("/shop/en/cart/checkout/"), REFUSED)
+    response = pay_by_card(
+        client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"}), REFUSED
+    )
     assert response["Location"] == "/shop/en/cart/"
     assert "refused" in client.get("/shop/en/cart/").content.decode()
     assert Payment.objects.get().status == "REFUSED"
     assert Order.objects.get().status == "CART" and statuses() == ["HELD", "HELD"]
     assert OrderLine.objects.filter(barcode__isnull=False).count() == 0 and mail.outbox == []
     # paying again works
-    pay_by_card(client, client.post("/shop/en/cart/checkout/"), SUCCESS)
+    pay_by_card(client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"}), SUCCESS)
     assert Order.objects.get().status == "PAID" and statuses() == ["SOLD", "SOLD"]
 
 
 def test_an_unknown_card_number_is_asked_again(client, shop, signed_in_cart):
-    location, _page = card_page(client, client.post("/shop/en/cart/checkout/"))
+    location, _page = card_page(
+        client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
+    )
     response = client.post(location, {"card_number": "1234"})
     assert response.status_code == 400 and "Unknown test card" in response.content.decode()
     assert Payment.objects.get().status == "PENDING"
@@ -128,7 +132,7 @@ def test_an_abandoned_payment_gives_back_the_voucher_once(
     client, shop, signed_in_cart, notifications
 ):
     voucher = GiftVoucher.objects.create(organisation=shop.org, code="GIFT-20", balance="20.00")
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "gift-20"})
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "gift-20"})
     location, page = card_page(client, response)
     assert "71.00 EUR" in page  # what the voucher does not cover
     voucher.refresh_from_db()
@@ -152,7 +156,7 @@ def test_an_abandoned_payment_gives_back_the_voucher_once(
 
 def test_a_voucher_alone_pays_and_keeps_its_rest(client, shop, signed_in_cart):
     voucher = GiftVoucher.objects.create(organisation=shop.org, code="GIFT100", balance="100.00")
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "GIFT100"})
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "GIFT100"})
     assert response["Location"] == f"/shop/en/order/{signed_in_cart.pk}/"
     voucher.refresh_from_db()
     assert voucher.balance == Decimal("9.00")
@@ -160,12 +164,12 @@ def test_a_voucher_alone_pays_and_keeps_its_rest(client, shop, signed_in_cart):
 
 
 def test_credit_alone_and_a_wrong_voucher(client, shop, signed_in_cart):
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "NOPE"})
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "NOPE"})
     assert response.status_code == 400 and "not valid" in response.content.decode()
     assert Order.objects.get().status == "CART" and Payment.objects.count() == 0
     CreditAccount.objects.create(contact=shop.visitor, balance="500.00")
     assert "Use my credit balance (500.00 EUR)" in client.get("/shop/en/cart/").content.decode()
-    response = client.post("/shop/en/cart/checkout/", {"use_credit": "1"})
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "use_credit": "1"})
     assert response["Location"] == f"/shop/en/order/{signed_in_cart.pk}/"
     assert CreditAccount.objects.get().balance == Decimal("409.00")
 
@@ -173,14 +177,18 @@ def test_credit_alone_and_a_wrong_voucher(client, shop, signed_in_cart):
 def test_voucher_credit_and_card_combined(client, shop, signed_in_cart, notifications):
     GiftVoucher.objects.create(organisation=shop.org, code="G10", balance="10.00")
     CreditAccount.objects.create(contact=shop.visitor, balance="30.00")
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "G10", "use_credit": "1"})
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "G10", "use_credit": "1"}
+    )
     _location, page = card_page(client, response)
     assert "51.00 EUR" in page
     # refused first: voucher and credit come back
     pay_by_card(client, response, REFUSED)
     assert CreditAccount.objects.get().balance == Decimal("30.00")
     assert GiftVoucher.objects.get().balance == Decimal("10.00")
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "G10", "use_credit": "1"})
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "G10", "use_credit": "1"}
+    )
     pay_by_card(client, response, SUCCESS)
     assert Order.objects.get().status == "PAID"
     captured = Payment.objects.filter(status="CAPTURED")
@@ -198,13 +206,14 @@ def test_tickets_for_a_linked_friend(client, shop, signed_in_cart):
     # someone else's linked contact is refused, nothing is paid
     response = client.post(
         "/shop/en/cart/checkout/",
-        {f"holder_{first.pk}": shop.stranger_friend.pk, "voucher": "BIG"},
+        {"accept_terms": "1", f"holder_{first.pk}": shop.stranger_friend.pk, "voucher": "BIG"},
     )
     assert response.status_code == 400 and "ticket holder" in response.content.decode()
     assert Order.objects.get().status == "CART" and GiftVoucher.objects.get().balance == 500
     response = client.post(
         "/shop/en/cart/checkout/",
         {
+            "accept_terms": "1",
             f"holder_{first.pk}": shop.friend.pk,
             f"holder_{second.pk}": shop.visitor.pk,
             "voucher": "BIG",
@@ -223,7 +232,9 @@ def test_a_pending_link_cannot_hold_a_ticket(client, shop, signed_in_cart):
     ContactLink.objects.filter(child=shop.friend).update(accepted_at=None)  # not yet accepted
     assert "Anna Shapira" not in client.get("/shop/en/cart/").content.decode()
     line = signed_in_cart.lines.first()
-    response = client.post("/shop/en/cart/checkout/", {f"holder_{line.pk}": shop.friend.pk})
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", f"holder_{line.pk}": shop.friend.pk}
+    )
     assert response.status_code == 400 and Payment.objects.count() == 0
 
 
@@ -234,7 +245,9 @@ def test_holders_are_not_offered_when_the_point_of_sales_does_not_allow_it(
     shop.pos.save()
     assert 'name="holder_' not in client.get("/shop/en/cart/").content.decode()
     line = signed_in_cart.lines.first()
-    response = client.post("/shop/en/cart/checkout/", {f"holder_{line.pk}": shop.friend.pk})
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", f"holder_{line.pk}": shop.friend.pk}
+    )
     assert response.status_code == 400
     assert Payment.objects.count() == 0
 
@@ -246,7 +259,10 @@ def _expire_during_payment(client, voucher=None):
 
     from ticketshop.sales.tasks import release_expired_holds
 
-    response = client.post("/shop/en/cart/checkout/", {"voucher": voucher} if voucher else {})
+    response = client.post(
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": voucher} if voucher else {"accept_terms": "1"},
+    )
     location, _page = card_page(client, response)
     past = timezone.now() - dt.timedelta(seconds=1)
     Order.objects.update(expires_at=past)
@@ -304,4 +320,6 @@ def test_a_payment_arriving_after_expiry_with_seats_gone_is_refunded_and_told(
     ]
     assert operations.content.decode().count("91.00 EUR") == 2
     # and the visitor is told by email, in their language
-    assert len(mail.outbox) == 1 and "refund" in mail.outbox[0].body.lower()
+    body = mail.outbox[0].body  # Michel reads French
+    assert len(mail.outbox) == 1 and "91,00 EUR débités ont été remboursés sur votre carte" in body
+    assert "Nothing was sold" not in body

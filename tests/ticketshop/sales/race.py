@@ -284,7 +284,9 @@ def run_http_buyers(server, performance, category, tariff, buyers):
                 outcome = f"error: hold answered {response.status_code}"
             else:
                 response = _csrf_post(
-                    session, f"{server.url}/shop/en/cart/checkout/", {"voucher": f"RACE{i}"}
+                    session,
+                    f"{server.url}/shop/en/cart/checkout/",
+                    {"accept_terms": "1", "voucher": f"RACE{i}"},
                 )
                 location = response.headers.get("Location", "")
                 if response.status_code == 302 and "/shop/en/order/" in location:

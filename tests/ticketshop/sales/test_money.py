@@ -17,7 +17,9 @@ def test_a_hold_from_a_second_tab_while_paying_abandons_the_old_payment(
     """Defect: a pending card payment of 45.50 paid for the seats added later (6 for 273.00)."""
     sign_in(client)
     hold(client, shop, {shop.full: 1}, shop.cat1)
-    location, page = card_page(client, client.post("/shop/en/cart/checkout/"))
+    location, page = card_page(
+        client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
+    )
     assert "45.50 EUR" in page
     old = Payment.objects.get()
     # the second tab adds seats to the cart being paid
@@ -37,7 +39,9 @@ def test_a_hold_from_a_second_tab_while_paying_abandons_the_old_payment(
     assert not SeatReservation.objects.filter(status="SOLD").exists()
     assert [o.kind for o in TestCardOperation.objects.all()] == ["CAPTURE", "REFUND"]
     # the cart can be paid for its real total
-    location, page = card_page(client, client.post("/shop/en/cart/checkout/"))
+    location, page = card_page(
+        client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
+    )
     assert "273.00 EUR" in page
 
 
@@ -46,7 +50,7 @@ def test_a_cart_being_paid_cannot_lose_a_place_without_abandoning_the_payment(
 ):
     sign_in(client)
     hold(client, shop, {shop.full: 2}, shop.cat1)
-    card_page(client, client.post("/shop/en/cart/checkout/"))
+    card_page(client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"}))
     line = OrderLine.objects.first()
     assert client.post(f"/shop/en/cart/remove/{line.pk}/").status_code == 302
     assert Payment.objects.get().status == "ABANDONED"
@@ -59,7 +63,9 @@ def _paid_order(client, shop, voucher="10.00"):
     CreditAccount.objects.create(contact=shop.visitor, balance="20.00")
     sign_in(client)
     hold(client, shop, {shop.full: 2}, shop.cat1)
-    response = client.post("/shop/en/cart/checkout/", {"voucher": "G10", "use_credit": "1"})
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "G10", "use_credit": "1"}
+    )
     location, _page = card_page(client, response)
     answer = client.post(location, {"card_number": SUCCESS})
     client.get(answer["Location"].replace("http://testserver", ""))
@@ -106,7 +112,7 @@ def test_the_back_office_cancels_and_refunds_a_whole_paid_order(
     detail = client.get(f"/account/orders/{order.pk}/").content.decode()
     assert detail.count("Cancelled and refunded") == 2
     assert client.get("/account/tickets/").content.decode().count('class="ticket"') == 0
-    assert len(mail.outbox) == 1 and "91,00 EUR refunded" in mail.outbox[0].body  # fr number format
+    assert len(mail.outbox) == 1 and "91,00 EUR remboursés" in mail.outbox[0].body  # in French
     # a second cancellation is refused and changes nothing
     response = staff.post(
         "/backoffice/sales/order/",
@@ -147,7 +153,7 @@ def test_holding_is_limited_per_visitor(client, shop, settings):
     settings.SHOP_MAX_HOLDS_PER_HOUR = 2
     response = hold(client, shop, {shop.full: 4}, shop.cat1)
     assert response.status_code == 400
-    assert "You can hold at most 3 places at once" in response.content.decode()
+    assert "You can hold at most 3 seats at once" in response.content.decode()
     assert Order.objects.count() == 0
     assert hold(client, shop, {shop.full: 1}, shop.cat1).status_code == 302
     assert hold(client, shop, {shop.full: 1}, shop.cat1).status_code == 302
@@ -176,8 +182,10 @@ def test_an_old_attempt_paid_late_leaves_the_newer_attempt_alone(client, shop, n
     GiftVoucher.objects.create(organisation=shop.org, code="G10", balance="10.00")
     sign_in(client)
     hold(client, shop, {shop.full: 1}, shop.cat1)
-    first, _page = card_page(client, client.post("/shop/en/cart/checkout/"))
-    second, page = card_page(client, client.post("/shop/en/cart/checkout/", {"voucher": "G10"}))
+    first, _page = card_page(client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1"}))
+    second, page = card_page(
+        client, client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "G10"})
+    )
     assert "35.50 EUR" in page and GiftVoucher.objects.get().balance == 0
     client.post(first, {"card_number": SUCCESS})  # the abandoned first attempt, paid anyway
     assert Payment.objects.filter(status="REFUNDED", amount="45.50").count() == 1

@@ -169,7 +169,7 @@ def test_unseated_places_are_sold_by_quota(client, shop):
     assert hold(client, shop, {shop.full: 2}, performance=performance).status_code == 302
     other = client.__class__()
     response = hold(other, shop, {shop.full: 2}, performance=performance)
-    assert response.status_code == 400 and "Not enough places" in response.content.decode()
+    assert response.status_code == 400 and "Not enough seats" in response.content.decode()
     assert hold(other, shop, {shop.full: 1}, performance=performance).status_code == 302
     assert SeatReservation.objects.filter(performance=performance, seat=None).count() == 3
     assert "Free placement" in client.get("/shop/en/cart/").content.decode()
@@ -179,7 +179,7 @@ def test_checkout_signs_in_through_the_idp_and_comes_back_to_the_cart(client, sh
     hold(client, shop, {shop.full: 1}, shop.cat1)
     cart = client.get("/shop/en/cart/").content.decode()
     assert "Sign in to check out" in cart and "/idp/login/?next=%2Fshop%2Fen%2Fcart%2F" in cart
-    response = client.post("/shop/en/cart/checkout/")
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})
     assert response.status_code == 302
     assert response["Location"] == "/idp/login/?next=%2Fshop%2Fen%2Fcart%2F"
     response = sign_in(client, next_url="/shop/en/cart/")
@@ -210,7 +210,7 @@ def test_an_undated_pass_is_sold_on_its_own_quota(client, shop):
     assert response.status_code == 302 and response["Location"] == "/shop/en/cart/"
     other = client.__class__()
     response = other.post(url, {f"qty_{shop.full.pk}": 2})
-    assert response.status_code == 400 and "Not enough places" in response.content.decode()
+    assert response.status_code == 400 and "Not enough seats" in response.content.decode()
     assert 'data-remaining="1"' in other.get(url).content.decode()
     assert other.post(url, {f"qty_{shop.full.pk}": 1}).status_code == 302
     reservations = SeatReservation.objects.filter(product=shop.pass_, performance=None)
