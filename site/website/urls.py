@@ -25,6 +25,7 @@ urlpatterns = [
     path("shop/", include("ticketshop.shop.urls")),
     path("payments/", include("ticketshop.payments.urls")),
     path("saml2/", include("secutix_integration.sso.urls")),
+    path("secutix/", include("secutix_integration.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
