@@ -13,6 +13,7 @@ error and never a cached value.
 """
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -35,6 +36,7 @@ INDICATORS = (1, 2, 3)
 # Calls run in these threads so that the page waits at most AVAILABILITY_TIMEOUT_SECONDS in all,
 # whatever the network does (a call still running after that is abandoned, its answer unused).
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="secutix-availability")
+_wsdl_lock = threading.Lock()
 
 
 def _key(kind, item_id):
@@ -72,7 +74,8 @@ def clean(value):
 def _ask(kind, ids, timeout):
     """One SecuTix availability call: the answer's usable items {(kind, id): value}."""
     method, ids_param, id_field = METHODS[kind]
-    service = soap_client._service(AVAILABILITY_SERVICE, timeout=timeout)
+    with _wsdl_lock:  # the first calls of a process read the WSDL once, not once per thread
+        service = soap_client._service(AVAILABILITY_SERVICE, timeout=timeout)
     data = soap_client._call(service, method, **{ids_param: ids})
     if data.get("statusCode") != "success":
         raise soap_client.TicketshopError(f"{method} answered {data.get('statusCode')}")
