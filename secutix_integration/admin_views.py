@@ -1,9 +1,15 @@
 """Wagtail admin: the list of catalogue imports and the "Run import now" button (C4)."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
@@ -19,22 +25,46 @@ def _check(request):
         raise PermissionDenied
 
 
+WAIT_FOR_START = dt.timedelta(minutes=2)
+REFRESH_SECONDS = 3
+
+
 def import_runs(request):
+    """The list refreshes itself while an import runs, and after "Run import now" until the
+    run it started appears (the task may wait in the queue a moment first)."""
     _check(request)
     runs = ImportRun.objects.all()[:50]
     running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exists()
+    since = parse_datetime(request.GET.get("since") or "")
+    waiting = (
+        since is not None
+        and timezone.is_aware(since)
+        and timezone.now() - since < WAIT_FOR_START
+        and not ImportRun.objects.filter(started_at__gte=since).exists()
+    )
     return TemplateResponse(
         request,
         "secutix_integration/import_runs.html",
-        {"runs": runs, "running": running, "header_icon": "download"},
+        {
+            "runs": runs,
+            "running": running,
+            "refresh_seconds": REFRESH_SECONDS if running or waiting else None,
+            "header_icon": "download",
+        },
     )
 
 
 @require_POST
 def run_import_now(request):
     _check(request)
-    async_task(IMPORT_TASK, ImportRun.Trigger.ADMIN, bool(request.POST.get("force")))
+    clicked = timezone.now().replace(microsecond=0)
+    async_task(
+        IMPORT_TASK,
+        ImportRun.Trigger.ADMIN,
+        bool(request.POST.get("force")),
+        started_by=request.user.get_username(),
+    )
     messages.success(
         request, _("The import has started. Its result appears in this list when it ends.")
     )
-    return redirect("secutix_import_runs")
+    return redirect(f"{reverse('secutix_import_runs')}?{urlencode({'since': clicked.isoformat()})}")

@@ -19,6 +19,12 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     trigger = models.CharField(_("started by"), max_length=20, choices=Trigger)
+    started_by = models.CharField(
+        _("user who started it"),
+        max_length=150,
+        blank=True,
+        help_text=_("The editor who clicked \u201cRun import now\u201d; empty when scheduled."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.RUNNING)
     setup_update = models.DateTimeField(_("catalogue version"), null=True, blank=True)
     created = models.PositiveIntegerField(_("created"), default=0)

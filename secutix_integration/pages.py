@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from secutix_integration import conf
+from secutix_integration.display import event_display, performance_display
 
 ON_SALE_STATES = ("RUNNING",)
 
@@ -110,38 +111,16 @@ class AbstractEventPage(Page):
         abstract = True
 
     def sale_status(self, now=None):
-        """'on_sale', 'not_yet', 'ended' or 'unavailable', from the imported facts (C6)."""
-        now = now or timezone.now()
-        if self.state not in ON_SALE_STATES or self.sales_start is None:
-            return "unavailable"
-        if self.sales_start and now < self.sales_start:
-            return "not_yet"
-        if (self.sales_end and now >= self.sales_end) or (
-            self.last_performance and now >= self.last_performance
-        ):
-            return "ended"
-        return "on_sale"
+        """The event's status from the imported facts only (no availability asked)."""
+        return event_display(self, None, now).status
 
     def booking_status(self, availability=None, performance=None, now=None):
         """C6: 'on_sale' when Book may be shown, else why not ('full', 'not_yet', 'ended',
-        'unavailable'), for the product or one of its imported performances.
-
-        `availability` is what `get_availabilities` returned for the page."""
-        now = now or timezone.now()
-        status = self.sale_status(now)
-        if status != "on_sale":
-            return status
+        'cancelled', 'unavailable'), for the event or one of its imported performances:
+        secutix_integration.display decides (the one rule)."""
         if performance is not None:
-            starts = performance.get("start") or ""
-            if starts < now.astimezone(dt.UTC).isoformat():
-                return "ended"
-            if performance.get("state") != "RUNNING":
-                return "unavailable"
-            kind, item_id = "performance", performance["id"]
-        else:
-            kind, item_id = "product", self.ticketshop_id
-        found = (availability or {}).get((kind, int(item_id))) or {}
-        return "full" if found.get("indicator") == 3 else "on_sale"
+            return performance_display(self, performance, availability, now).status
+        return event_display(self, availability, now).status
 
     def upcoming_performances(self, now=None):
         """Imported performances not started yet (starts are stored as ISO strings in UTC)."""

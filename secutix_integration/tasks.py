@@ -6,6 +6,9 @@ from secutix_integration.models import ImportRun
 IMPORT_TASK = "secutix_integration.tasks.import_catalogue"
 
 
-def import_catalogue(trigger=ImportRun.Trigger.SCHEDULE, force=False):
+def import_catalogue(trigger=ImportRun.Trigger.SCHEDULE, force=False, started_by=""):
     run = run_import(trigger=trigger, force=force)
+    if started_by:  # who clicked "Run import now" (the admin's "By" column)
+        ImportRun.objects.filter(pk=run.pk).update(started_by=started_by[:150])
+        run.started_by = started_by[:150]
     return {"run": run.pk, "status": run.status}

@@ -3,12 +3,16 @@
 import datetime as dt
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from secutix_integration import conf
+from secutix_integration.availability import clean
+from secutix_integration.display import Display, event_display, performance_display
 
 register = template.Library()
 
@@ -22,50 +26,81 @@ SALE_LABELS = {
     "full": _("Sold out"),
     "not_yet": _("Not yet on sale"),
     "ended": _("Sales ended"),
+    "cancelled": _("Cancelled"),
     "unavailable": _("Not on sale"),
 }
 
 
-@register.simple_tag
-def availability_badge(availability, kind, item_id):
+def _badge(kind, item_id, indicator, remaining, ids=None):
     """A badge with text and an accessible label: colour is never the only signal.
 
     Built with format_html rather than a template: a listing shows a hundred of them."""
-    found = (availability or {}).get((kind, int(item_id))) or {}
-    indicator = found.get("indicator")
     css, label = BADGES.get(indicator, BADGES[None])
-    remaining = found.get("remaining") if indicator in (1, 2) else None
     extra = ""
-    if remaining is not None:
+    if remaining is not None and indicator in (1, 2):
         text = ngettext("%(count)s seat left", "%(count)s seats left", remaining) % {
             "count": remaining
         }
         extra = format_html(' <span class="availability-remaining">({})</span>', text)
+    many = format_html(' data-availability-ids="{}"', ",".join(map(str, ids))) if ids else ""
     return format_html(
         '<span class="availability availability-{css}" role="status" '
-        'data-availability-kind="{kind}" data-availability-id="{id}" aria-label="{prefix}: {label}">'
+        'data-availability-kind="{kind}" data-availability-id="{id}"{many} '
+        'aria-label="{prefix}: {label}">'
         '<span class="availability-dot" aria-hidden="true"></span>'
         '<span class="availability-text">{label}</span>{extra}</span>',
         css=css,
         kind=kind,
         id=item_id,
+        many=many,
         prefix=gettext("Availability"),
         label=label,
         extra=extra,
     )
 
 
+@register.simple_tag
+def availability_badge(availability, kind, item_id):
+    """The badge of one item of get_availabilities' answer (any unusable value: unknown)."""
+    found = clean((availability or {}).get((kind, int(item_id)))) or {}
+    return _badge(kind, item_id, found.get("indicator"), found.get("remaining"))
+
+
+@register.simple_tag
+def status_badge(display):
+    """The badge of a Display (secutix_integration.display): only when on sale or sold out;
+    an event's summary badge names the performances it summarises (browser refresh)."""
+    if display is None or not display.shows_availability:
+        return ""
+    ids = display.performance_ids if display.kind == "summary" else None
+    return _badge(display.kind, display.item_id, display.indicator, display.remaining, ids)
+
+
+def _reason(display):
+    if display.status == "not_yet" and display.sales_start:
+        when = date_format(timezone.localtime(display.sales_start), "DATETIME_FORMAT")
+        text = gettext("Not yet on sale: from %(date)s") % {"date": when}
+    else:
+        text = SALE_LABELS[display.status]
+    return format_html('<span class="not-bookable not-bookable-{}">{}</span>', display.status, text)
+
+
 @register.simple_tag(takes_context=True)
-def book_link(context, page, performance=None):
-    """The Book link through the redirect API, only when on sale and not full; else why not."""
-    status = page.booking_status(context.get("availability"), performance)
-    language = translation.get_language()
-    if status != "on_sale":
-        return format_html(
-            '<span class="not-bookable not-bookable-{}">{}</span>', status, SALE_LABELS[status]
+def book_link(context, page, display=None):
+    """The Book link through the redirect API, only when the Display says on sale; else why
+    not. `display` is a Display, an imported performance (dict) or None (the event)."""
+    if not isinstance(display, Display):
+        availability = context.get("availability")
+        display = (
+            performance_display(page, display, availability)
+            if display is not None
+            else event_display(page, availability)
         )
-    if performance is not None:
-        url = conf.redirect_url("product/performance", id=performance["id"], lang=language)
+    if not display.bookable:
+        return _reason(display)
+    language = translation.get_language()
+    if display.kind == "performance":
+        url = conf.redirect_url("product/performance", id=display.item_id, lang=language)
     else:
         url = conf.redirect_url("product", id=page.ticketshop_id, lang=language)
     book = gettext("Book")
@@ -86,5 +121,6 @@ def as_datetime(value):
 
 @register.inclusion_tag("secutix_integration/tags/availability_script.html")
 def availability_script():
-    """Refreshes every badge on the page from the ticketshop, without reloading the page."""
-    return {"endpoint": conf.public_availability_url()}
+    """Refreshes every badge of the page through the website's availability endpoint (the same
+    server-side path as the page: SecuTix's availability methods, cached), without reloading."""
+    return {"endpoint": reverse("secutix_availability")}

@@ -20,6 +20,7 @@ from events.panels import ImportedFactsPanel
 from events.structured_data import json_ld_script, performance_json_ld
 from secutix_integration import conf
 from secutix_integration.availability import get_availabilities
+from secutix_integration.display import availability_ids, event_display, performance_display
 from secutix_integration.pages import AbstractEventPage, get_event_page_model
 
 __all__ = ["EventIndexPage", "EventPage", "GalleryBlock"]
@@ -88,9 +89,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         paginator = Paginator(self.events(request, theme=theme and theme["code"]), per_page)
         page_of_events = paginator.get_page(request.GET.get("page"))
         events = list(page_of_events.object_list)
-        availability = get_availabilities(products=[e.ticketshop_id for e in events])
-        for event in events:  # what the card says agrees with its Book link (C6)
-            event.status = event.booking_status(availability)
+        products, performances = availability_ids(events)
+        availability = get_availabilities(products=products, performances=performances)
+        for event in events:  # the card says what the event's header says (C6, the one rule)
+            event.display = event_display(event, availability)
+            event.status = event.display.status
         query = request.GET.copy()
         query.pop("page", None)
         context["events"] = events
@@ -187,22 +190,21 @@ class EventPage(RoutablePageMixin, AbstractEventPage):
         verbose_name = _("event page")
 
     def performance_rows(self, performances, availability):
-        """What each performance shows: its status (the Book rule), Book URL and prices."""
+        """What each performance shows (secutix_integration.display, the one rule) and its
+        Book URL."""
         language = translation.get_language()
         rows = []
         for performance in performances:
-            status = self.booking_status(availability, performance)
-            cancelled = performance.get("state") == "CANCELED"
+            display = performance_display(self, performance, availability)
             rows.append(
                 {
                     "performance": performance,
-                    "status": "cancelled" if cancelled else status,
-                    "book_status": status,
-                    "show_availability": status in ("on_sale", "full") and not cancelled,
+                    "display": display,
+                    "status": display.status,
                     "book_url": conf.redirect_url(
                         "product/performance", id=performance["id"], lang=language
                     )
-                    if status == "on_sale"
+                    if display.bookable
                     else None,
                 }
             )
@@ -211,10 +213,10 @@ class EventPage(RoutablePageMixin, AbstractEventPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         performances = self.upcoming_performances()
-        availability = get_availabilities(
-            products=[self.ticketshop_id], performances=[p["id"] for p in performances]
-        )
+        products, performance_ids = availability_ids([self])
+        availability = get_availabilities(products=products, performances=performance_ids)
         rows = self.performance_rows(performances, availability)
+        display = event_display(self, availability)
         page_url = request.build_absolute_uri(self.get_url(request))
         image_url = None
         if self.teaser_image_id:
@@ -224,12 +226,11 @@ class EventPage(RoutablePageMixin, AbstractEventPage):
         context["performances"] = performances
         context["rows"] = rows
         context["availability"] = availability
-        context["status"] = self.booking_status(availability)
+        context["display"] = display
+        context["status"] = display.status
         context["og_image_url"] = image_url
-        context["json_ld"] = [
-            json_ld_script(performance_json_ld(self, row, page_url, image_url))
-            for row in rows
-            if row["status"] != "ended"
+        context["json_ld"] = [  # rows are upcoming performances: sales ended is Discontinued
+            json_ld_script(performance_json_ld(self, row, page_url, image_url)) for row in rows
         ]
         return context
 

@@ -15,8 +15,10 @@ AVAILABILITY = {
 }
 
 
-def event_status(performance):
-    if performance.get("state") == "CANCELED":
+def event_status(performance, status=None):
+    """From the performance's state, and the one rule's status (a cancelled product cancels
+    its performances)."""
+    if status == "cancelled" or performance.get("state") == "CANCELED":
         return "https://schema.org/EventCancelled"
     if performance.get("state") == "SUSPENDED":
         return "https://schema.org/EventPostponed"
@@ -56,7 +58,7 @@ def performance_json_ld(page, row, page_url, image_url=None):
         "@id": f"{page_url}#performance-{performance['id']}",
         "name": page.title,
         "startDate": performance.get("start"),
-        "eventStatus": event_status(performance),
+        "eventStatus": event_status(performance, row["status"]),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "url": page_url,
         "location": {

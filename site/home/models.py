@@ -120,13 +120,16 @@ class HomePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from secutix_integration.availability import get_availabilities
+        from secutix_integration.display import availability_ids, event_display
 
         context = super().get_context(request, *args, **kwargs)
         index = self.event_index()
         featured = self.featured(index)
-        availability = get_availabilities(products=[e.ticketshop_id for e in featured])
-        for event in featured:
-            event.status = event.booking_status(availability)
+        products, performances = availability_ids(featured)
+        availability = get_availabilities(products=products, performances=performances)
+        for event in featured:  # the card says what the event's header says (C6)
+            event.display = event_display(event, availability)
+            event.status = event.display.status
         context.update(
             events_index=index,
             featured=featured,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("payments/", include("ticketshop.payments.urls")),
     path("saml2/", include("secutix_integration.sso.urls")),
     path("reseller-sandbox/", include("reseller_sandbox.urls")),
+    path("secutix/", include("secutix_integration.urls")),
     path("backoffice/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

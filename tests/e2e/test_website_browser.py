@@ -1,4 +1,6 @@
-"""C5, C6 in a real browser: the event index with live badges, an event page, the language switch."""
+"""C5, C6 in a real browser: the event index with live badges (refreshed through the website's
+/secutix/availability/, which asks SecuTix's availability methods), an event page, the language
+switch."""
 
 import pytest
 from django.core.cache import cache
@@ -42,6 +44,8 @@ def test_browse_events_with_badges_and_switch_language(ticketshop, browser, scre
         f'document.querySelector(\'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"]\')'
         ".textContent.startsWith('Full')"
     )
+    assert page.locator("a.book").count() == 2  # the full performance lost its Book link
+    assert page.locator(".performance-row .not-bookable-full").count() == 1
 
     page.click('.language-switch a[hreflang="fr"]')
     page.wait_for_url(f"{ticketshop.url}/fr/events/concert/")

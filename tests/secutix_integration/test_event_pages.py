@@ -1,7 +1,6 @@
 """C5, C6, L6: event pages, badges, the Book link, themes, search and static pages."""
 
 import pytest
-import requests
 from django.core.cache import cache
 
 from secutix_integration import availability
@@ -19,15 +18,15 @@ def site(ticketshop):
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Every request the website makes to the availability endpoint (still really sent)."""
+    """Every SecuTix availability call the website makes (still really sent over SOAP)."""
     made = []
-    real_get = requests.get
+    real_ask = availability._ask
 
-    def counting_get(url, *args, **kwargs):
-        made.append((url, kwargs.get("params")))
-        return real_get(url, *args, **kwargs)
+    def counting_ask(kind, ids, timeout):
+        made.append((kind, sorted(ids)))
+        return real_ask(kind, ids, timeout)
 
-    monkeypatch.setattr(availability.requests, "get", counting_get)
+    monkeypatch.setattr(availability, "_ask", counting_ask)
     return made
 
 
@@ -39,24 +38,30 @@ def html(client, url):
 
 def test_index_asks_once_for_every_badge_then_uses_the_cache(site, client, calls):
     page = html(client, "/en/events/")
-    assert len(calls) == 1
-    asked = calls[0][1]["products"].split(",")
-    assert sorted(map(int, asked)) == sorted([site.concert.pk, site.suspended.pk, site.pass_.pk])
-    assert page.count('data-availability-kind="product"') == 3
+    # one getPerformanceAvailability for the dated events' performances, one
+    # getProductAvailability for the undated pass; the suspended product is not asked: its card
+    # says "Not on sale" and shows no availability (issue 12: no pill next to "Not on sale")
+    assert sorted(calls) == [
+        ("performance", sorted([site.concert_1.pk, site.concert_2.pk])),
+        ("product", [site.pass_.pk]),
+    ]
+    assert page.count('class="event-card"') == 3
+    assert page.count("data-availability-kind=") == 2
+    assert f'data-availability-kind="summary" data-availability-id="{site.concert.pk}"' in page
+    assert f'data-availability-kind="product" data-availability-id="{site.pass_.pk}"' in page
+    suspended_card = page.split("Susp show")[1].split("</article>")[0]
+    assert "Not on sale" in suspended_card and "availability-" not in suspended_card
     assert 'aria-label="Availability: Available"' in page  # text, not colour alone
     html(client, "/en/events/")
-    assert len(calls) == 1  # served from the short-lived cache
+    assert len(calls) == 2  # served from the short-lived cache
 
 
 def test_event_page_asks_once_for_the_product_and_its_performances(site, client, calls):
     page = html(client, "/en/events/concert/")
-    assert len(calls) == 1
-    params = calls[0][1]
-    assert params["products"] == str(site.concert.pk)
-    assert sorted(params["performances"].split(",")) == sorted(
-        [str(site.concert_1.pk), str(site.concert_2.pk)]
-    )
+    # the header sums up the performances: only getPerformanceAvailability is asked
+    assert calls == [("performance", sorted([site.concert_1.pk, site.concert_2.pk]))]
     assert page.count('data-availability-kind="performance"') == 2
+    assert page.count('data-availability-kind="summary"') == 1
     assert "45.50" in page and "12.25" in page  # prices per seat category
 
 
@@ -115,10 +120,26 @@ def test_ticketshop_down_pages_still_render_with_unknown_badges(site, client, se
     assert len(calls) == 1  # a ticketshop that is down is not asked again at once
 
 
-def test_badges_refresh_in_the_browser_from_the_public_endpoint(site, client):
+def test_badges_refresh_in_the_browser_through_the_websites_endpoint(site, client, calls):
     page = html(client, "/en/events/")
     assert "secutix_integration/availability.js" in page
-    assert f'data-endpoint="{site.url}/tnseb/public/availability"' in page
+    assert 'data-endpoint="/secutix/availability/"' in page and "/tnseb/public/" not in page
+    sell(site.concert_1, site.seats)
+    cache.clear()
+    answer = client.get(
+        "/secutix/availability/",
+        {"performances": f"{site.concert_1.pk},{site.concert_2.pk}", "products": site.pass_.pk},
+    ).json()
+    found = {(a["kind"], a["id"]): a["indicator"] for a in answer["availabilities"]}
+    assert found == {
+        ("performance", site.concert_1.pk): 3,
+        ("performance", site.concert_2.pk): 1,
+        ("product", site.pass_.pk): 1,
+    }
+    assert sorted(calls[-2:]) == [
+        ("performance", sorted([site.concert_1.pk, site.concert_2.pk])),
+        ("product", [site.pass_.pk]),
+    ]
 
 
 def test_filters_by_theme_season_and_dates(site, client):

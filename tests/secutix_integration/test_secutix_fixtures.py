@@ -2,16 +2,13 @@
 against our ticketshop: a dialect shared by both could not hide here (C4, C5)."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.template import Context, Template
 
 from events.models import EventPage
 from home.demo import load_site_demo
-from secutix_integration import availability, soap_client
+from secutix_integration import soap_client
 from secutix_integration.importer import run_import
 from secutix_integration.models import ImportRun
 
@@ -107,40 +104,5 @@ def test_a_dialect_catalogue_is_refused(recorded):
     assert run.status == ImportRun.Status.FAILED and "without id or code" in run.error_log
 
 
-@pytest.fixture
-def recorded_availability(settings):
-    body = (FIXTURES / "public_availability.json").read_bytes()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SECUTIX = {
-        **settings.SECUTIX,
-        "API_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
-    }
-    yield
-    server.shutdown()
-    server.server_close()
-
-
-def test_badges_read_the_documented_availability_answers(recorded_availability):
-    found = availability.get_availabilities(products=[10229001, 10229002], performances=[10229101])
-    assert found[("product", 10229001)] == {"indicator": 2, "remaining": 7}
-    assert found[("product", 10229002)]["indicator"] == 1
-    assert found[("performance", 10229101)]["indicator"] == 3
-    html = Template(
-        "{% load secutix_tags %}{% availability_badge a 'product' 10229001 %}"
-        "{% availability_badge a 'performance' 10229101 %}"
-    ).render(Context({"a": found}))
-    assert "availability-few-left" in html and "7 seats left" in html
-    assert "availability-full" in html
+# The badges against the documented getProductAvailability / getPerformanceAvailability answers:
+# tests/secutix_integration/test_availability_badges.py.
