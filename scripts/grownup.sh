@@ -45,6 +45,7 @@ ALLOWED_HOSTS=127.0.0.1,localhost
 SITE_URL=http://127.0.0.1:$WEB_PORT
 SECUTIX_API_BASE_URL=http://127.0.0.1:$SHOP_PORT
 SECUTIX_ALLOW_TEST_PAYMENTS=1
+SECUTIX_TIMEOUT_SECONDS=${SECUTIX_TIMEOUT_SECONDS:-10}
 SECURE_SSL_REDIRECT=0
 SECURE_COOKIES=0
 SECURE_HSTS_SECONDS=0
@@ -137,7 +138,7 @@ except OSError as e: print('down', e)" "$1"; }
 case "${1:-}" in
 start)
   started=$(date +%s)
-  [ "${SKIP_BOOTSTRAP:-}" = 1 ] || scripts/bootstrap.sh
+  [ "${SKIP_BOOTSTRAP:-}" = 1 ] || scripts/bootstrap.sh grownup
   command -v redis-server >/dev/null && [ -n "$PGBIN" ] || {
     echo "Needs PostgreSQL and Redis: apt-get install postgresql redis-server" >&2; exit 1; }
   write_env

@@ -95,7 +95,10 @@ class GrownUp:
         return done.stdout
 
     def start(self):
-        return self.script("start")
+        out = self.script("start")
+        if "Import done" not in self.log("setup"):
+            raise RuntimeError(f"the catalogue import failed: {self.log('setup')[-3000:]}")
+        return out
 
     def stop(self):
         """Stops everything, even after a failed start; then removes its files."""
@@ -275,3 +278,58 @@ def read_stats(prefix, output=""):
     stats["_failures"] = failures.read_text()[-3000:] if failures.exists() else ""
     stats["_output"] = output[-3000:]
     return stats
+
+
+class Embedded(GrownUp):
+    """The embedded default as `make run` starts it (SQLite, the ORM broker, one `runserver`
+    process serving the website and the ticketshop, one django-q2 cluster), for comparison."""
+
+    def __init__(self):
+        self.var_dir = Path(tempfile.mkdtemp(prefix="cube-embedded-"))
+        (port,) = free_ports(1)
+        self.web_url = self.shop_url = f"http://127.0.0.1:{port}"
+        self.env = {
+            **os.environ,
+            "VAR_DIR": str(self.var_dir),
+            "DJANGO_SETTINGS_MODULE": "website.settings.dev",
+            "PYTHONPATH": str(ROOT / "site"),
+            "SITE_URL": self.web_url,
+            "SECUTIX_API_BASE_URL": self.web_url,
+        }
+        self.env.pop("DATABASE_URL", None)
+        self.processes = []
+
+    def app_env(self):
+        return self.env
+
+    def start(self):
+        self.manage("migrate", "--noinput", "-v0", timeout=900)
+        self.manage("setup_demo", timeout=900)
+        (self.var_dir / "log").mkdir(exist_ok=True)
+        for name, args in (
+            ("qcluster", ["qcluster"]),
+            ("web", ["runserver", self.web_url.split("//")[1], "--noreload"]),
+        ):
+            log = (self.var_dir / "log" / f"{name}.log").open("w")
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", *args],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        if not self.wait(lambda: get(f"{self.web_url}/api/1/")[0] == 200, 120):
+            raise RuntimeError("the embedded server did not start")
+        self.manage("import_catalogue", timeout=600)
+
+    def stop(self):
+        for process in self.processes:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(self.var_dir, ignore_errors=True)

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.timeout(900)]
 def grownup():
     if not os.path.isdir("/usr/lib/postgresql") or not _which("redis-server"):
         pytest.fail("PostgreSQL and redis-server are needed: run scripts/test.sh")
-    instance = GrownUp(web_workers=2, shop_workers=1, qclusters=2, q_workers=1, threads=4)
+    instance = GrownUp(web_workers=2, shop_workers=2, qclusters=2, q_workers=1, threads=4)
     try:
         instance.start()
         yield instance
@@ -146,7 +146,7 @@ def test_ticketshop_stopped_website_answers_with_unknown_availability(grownup):
     finally:
         grownup.script("start-shop")
     # back by itself once the ticketshop answers (the plugin's short "down" memory expires)
-    assert grownup.wait(lambda: "Availability unknown" not in get(page)[1], 60, step=2)
+    assert grownup.wait(lambda: "Availability unknown" not in get(page)[1], 90, step=2)
 
 
 def test_postgresql_restart_fast_503_then_recovery_without_restarting_workers(grownup):
