@@ -40,12 +40,20 @@ SOAP_BODY = """<?xml version="1.0" encoding="utf-8"?>
 <soap-env:Body><ns0:getProductAvailability xmlns:ns0="http://v1_33.availability.realtime.service.secutix.com/">
 {ids}</ns0:getProductAvailability></soap-env:Body></soap-env:Envelope>"""
 BUYERS = itertools.cycle(DATA["buyers"])
+# LOAD_WEIGHTS="visitor=6,soap=1,buyer=2" (the default): how the users are shared between kinds.
+WEIGHTS = {
+    name: int(value)
+    for name, _, value in (
+        item.partition("=")
+        for item in os.environ.get("LOAD_WEIGHTS", "visitor=6,soap=1,buyer=2").split(",")
+    )
+}
 
 
 class Visitor(HttpUser):
     """Browses What's on and the event pages; the page's script asks the public availability."""
 
-    weight = 6
+    weight = WEIGHTS["visitor"]
     wait_time = between(0.2, 1.0)
     host = WEB
 
@@ -70,7 +78,7 @@ class Visitor(HttpUser):
 class SoapClient(HttpUser):
     """A SecuTix client (the website's own, or a partner) asking product availability."""
 
-    weight = 1
+    weight = WEIGHTS["soap"]
     wait_time = between(0.2, 1.0)
     host = SHOP
 
@@ -91,7 +99,7 @@ class SoapClient(HttpUser):
 class Buyer(HttpUser):
     """Signs in once, then buys one place at a time with the test card."""
 
-    weight = 2
+    weight = WEIGHTS["buyer"]
     wait_time = between(0.2, 1.0)
     host = SHOP
 

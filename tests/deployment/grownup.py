@@ -220,7 +220,16 @@ def oversold(grownup):
     return grownup.shell(OVERSOLD)
 
 
-def run_locust(data_file, host, users, seconds, spawn_rate=None, csv_dir=None, background=False):
+def run_locust(
+    data_file,
+    host,
+    users,
+    seconds,
+    spawn_rate=None,
+    csv_dir=None,
+    background=False,
+    weights=None,
+):
     """Runs bench/locustfile.py headless for `seconds` with `users`; returns its figures per
     kind ({name: {requests, failures, rps, p50, p95, p99}}, plus "Aggregated"), or with
     `background` the Popen and the csv prefix to read with `read_stats` after it ends."""
@@ -250,6 +259,8 @@ def run_locust(data_file, host, users, seconds, spawn_rate=None, csv_dir=None, b
         "WARNING",
     ]
     env = {**os.environ, "LOAD_DATA": str(data_file)}
+    if weights:
+        env["LOAD_WEIGHTS"] = weights
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -82,9 +82,10 @@ SHOP_CLIENT_IP_HEADER = os.environ.get("SHOP_CLIENT_IP_HEADER", "")
 # noticed at the next request, without restarting the workers), and a bounded connect: while the
 # server is down, requests fail fast with the 503 page (website/views.py) instead of hanging.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-    os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")
-)
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")
+    )
 # Redis: a cache that tolerates an outage (a miss, logged) with short socket timeouts.
 CACHES["default"].update(
     {
@@ -125,6 +126,9 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},  # the request line says it already
         "django_q": {"level": "WARNING"},  # the job line says it already
+        "django_tasks": {"level": "WARNING"},  # Wagtail's background tasks, one line each
+        "spyne": {"level": "WARNING"},  # start-up chatter
+        "xmlschema": {"level": "WARNING"},
     },
 }
 
