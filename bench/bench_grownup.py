@@ -107,7 +107,7 @@ class Sampler:
             begin = time.monotonic()
             status, body = get(url, timeout=30)
             self.samples.append(
-                (begin, status, time.monotonic() - begin, "Availability unknown" in body)
+                (begin, status, time.monotonic() - begin, drills.UNKNOWN_BADGE in body)
             )
             n += 1
             time.sleep(0.2)
@@ -176,12 +176,16 @@ def main():
             return
 
         def ticketshop_down(sampler, page):
+            normal = get(f"{grownup.web_url}/en/events/")[1].count(drills.UNKNOWN_BADGE)
             begin = time.monotonic()
             grownup.script("stop-shop")
             time.sleep(20)
             end = time.monotonic()
             grownup.script("start-shop")
-            recovered = grownup.wait(lambda: "Availability unknown" not in get(page)[1], 60)
+            index = f"{grownup.web_url}/en/events/"
+            recovered = grownup.wait(
+                lambda: get(index)[1].count(drills.UNKNOWN_BADGE) <= normal, 90
+            )
             print(
                 f"    website while the ticketshop was down: {summary(sampler.between(begin, end))}"
             )
