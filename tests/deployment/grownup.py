@@ -302,8 +302,8 @@ class Embedded(GrownUp):
         self.env = {
             **os.environ,
             "VAR_DIR": str(self.var_dir),
-            "DJANGO_SETTINGS_MODULE": "website.settings.dev",
-            "PYTHONPATH": str(ROOT / "site"),
+            "DJANGO_SETTINGS_MODULE": "tests.deployment.embedded_settings",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
             "SITE_URL": self.web_url,
             "SECUTIX_API_BASE_URL": self.web_url,
         }
@@ -342,5 +342,8 @@ class Embedded(GrownUp):
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=20)
             except (OSError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
         shutil.rmtree(self.var_dir, ignore_errors=True)
