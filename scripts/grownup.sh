@@ -76,7 +76,12 @@ start_redis() {
   for _ in $(seq 100); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && return; sleep 0.1; done
   echo "Redis did not start: see $LOG/redis.log" >&2; return 1
 }
-stop_redis() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
+stop_redis() {  # ours only (its pidfile): SIGTERM makes Redis write its append-only file and exit
+  local pid
+  [ -f "$RUN/redis.pid" ] && pid=$(cat "$RUN/redis.pid") || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
 
 wait_http() {  # url, seconds
   $PY - "$1" "${2:-60}" <<'PY'
