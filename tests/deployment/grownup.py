@@ -306,6 +306,7 @@ class Embedded(GrownUp):
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
             "SITE_URL": self.web_url,
             "SECUTIX_API_BASE_URL": self.web_url,
+            "SECUTIX_TIMEOUT_SECONDS": "15",  # as grownup.sh: a loaded machine answers slowly
         }
         self.env.pop("DATABASE_URL", None)
         self.processes = []
