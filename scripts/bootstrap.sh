@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the product needs on a fresh machine: Debian packages, a virtualenv, pip packages.
-# Usage: scripts/bootstrap.sh [test]   ("test" also installs the test tools and browser)
+# Usage: scripts/bootstrap.sh [test|grownup]   ("test" also installs the test tools and browser,
+# PostgreSQL and Redis; "grownup" PostgreSQL and Redis, for scripts/grownup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(xmlsec1 gettext fonts-dejavu-core fonts-droid-fallback)  # fonts: the ticket PDF (every name prints)
 [ "${1:-}" = "test" ] && debs+=(chromium postgresql redis-server)
+[ "${1:-}" = "grownup" ] && debs+=(postgresql redis-server)
 # npm for axe-core: Debian's package only where no npm is on the PATH (a Node.js install that
 # brings its own npm conflicts with Debian's).
 [ "${1:-}" = "test" ] && ! command -v npm >/dev/null 2>&1 && debs+=(npm)

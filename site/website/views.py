@@ -1,10 +1,13 @@
 """Error pages in the site's design and the visitor's language (W3), and the sitemap (W6)."""
 
 import logging
+import sys
 
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from website.sitemaps import PagesSitemap
@@ -59,7 +62,38 @@ def csrf_failure(request, reason=""):
     return permission_denied(request)
 
 
+def _database_unavailable(error):
+    """Whether `error` (or what caused it) is the database not answering."""
+    from django.db import InterfaceError, OperationalError
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def service_unavailable(request):
+    """503 while the database is down (X5): a plain page built without the database (the site's
+    templates read its pages), answered at once, with Retry-After for browsers and crawlers."""
+    title = _("Temporarily unavailable")
+    message = _("We cannot serve this page for a moment. Please try again in a few seconds.")
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(get_language() or "en")}"><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
 def server_error(request):
+    if _database_unavailable(sys.exc_info()[1]):
+        logger.warning("Database unavailable: 503 for %s", request.path)
+        return service_unavailable(request)
     return HttpResponseServerError(_render(request, 500))
 
 

@@ -1,6 +1,6 @@
 """The badges' availability (C5, C3) from SecuTix's own getProductAvailability /
 getPerformanceAvailability, read from answers written after SecuTix's documentation
-(tests/website/fixtures/secutix/), and their tolerance of garbage (issue 13): an unusable
+(tests/secutix_integration/fixtures/secutix/), and their tolerance of garbage (issue 13): an unusable
 value is shown as "Availability unknown" and never cached."""
 
 import copy

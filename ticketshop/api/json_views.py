@@ -4,6 +4,7 @@ read-only availability endpoint for browsers. Views stay thin: ticketshop.api.se
 
 import hashlib
 import json
+import time
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -134,18 +135,45 @@ def _public_entry(products, performances):
     )
     key = "ticketshop:public-availability:" + hashlib.sha1(ids.encode()).hexdigest()
     entry = cache.get(key) if seconds else None
+    if entry is None and seconds:
+        entry = _await_recompute(key)
     if entry is None:
-        pos = current_point_of_sales()
-        if pos is None:
-            return None
-        answer = services.public_availabilities(pos, products, performances)
-        entry = {
-            "hosts": sorted(allowed_hosts(pos)),
-            "json": json.dumps(answer, cls=DjangoJSONEncoder).encode(),
-        }
-        if seconds:
-            cache.set(key, entry, seconds)
+        try:
+            pos = current_point_of_sales()
+            if pos is None:
+                return None
+            answer = services.public_availabilities(pos, products, performances)
+            entry = {
+                "hosts": sorted(allowed_hosts(pos)),
+                "json": json.dumps(answer, cls=DjangoJSONEncoder).encode(),
+            }
+            if seconds:
+                cache.set(key, entry, seconds)
+        finally:
+            if seconds:
+                cache.delete(key + ":computing")
     return entry
+
+
+# No stampede when a cached answer expires under load (P3): one process recomputes a key while
+# the others wait for its answer a moment (then compute themselves: a crashed or slow process
+# never blocks them longer). Without the cache (Redis down) everyone computes.
+RECOMPUTE_LOCK_SECONDS = 5
+RECOMPUTE_WAIT_SECONDS = 2.0
+
+
+def _await_recompute(key):
+    """None when this process is to compute `key`; else the answer another one computed."""
+    lock = key + ":computing"
+    if cache.add(lock, 1, RECOMPUTE_LOCK_SECONDS) or cache.get(lock) is None:
+        return None
+    deadline = time.monotonic() + RECOMPUTE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+    return None
 
 
 @require_GET

@@ -75,3 +75,69 @@ PAYMENT_PROVIDERS = dict(
 # Behind a reverse proxy, the header carrying the visitor's address (the hold limits count per
 # address), e.g. HTTP_X_FORWARDED_FOR.
 SHOP_CLIENT_IP_HEADER = os.environ.get("SHOP_CLIENT_IP_HEADER", "")
+
+# --- Issue 16 (X2, X5): grown-up mode under load and faults.
+# PostgreSQL: a persistent connection per worker, checked before reuse (a restarted server is
+# noticed at the next request, without restarting the workers), and a bounded connect: while the
+# server is down, requests fail fast with the 503 page (website/views.py) instead of hanging.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")
+    )
+# Redis: a cache that tolerates an outage (a miss, logged) with short socket timeouts.
+CACHES["default"].update(
+    {
+        "BACKEND": "website.cache.TolerantRedisCache",
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+        },
+    }
+)
+# Static files served by each web process itself, compressed, with far-future caching of the
+# collected files (whitenoise): no separate file server needed behind the load balancer.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# The load balancers' health checks answer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# HTTPS is the rule; a loopback trial without TLS (scripts/grownup.sh) turns it off explicitly.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "1") != "0"
+# Behind a load balancer, a sale-day venue tunes the hold limits (ticketshop/shop/cart.py).
+SHOP_MAX_HOLDS_PER_HOUR = int(os.environ.get("SHOP_MAX_HOLDS_PER_HOUR", "12"))
+SHOP_MAX_SEATS_HELD = int(os.environ.get("SHOP_MAX_SEATS_HELD", "10"))
+
+# Structured logs: one JSON line per request and per django-q2 job (website/observability.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "website.observability.ObservabilityConfig"]  # noqa: F405
+MIDDLEWARE.insert(0, "website.observability.RequestLogMiddleware")  # noqa: F405
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "website.observability.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},  # the request line says it already
+        "django_q": {"level": "WARNING"},  # the job line says it already
+        "django_tasks": {"level": "WARNING"},  # Wagtail's background tasks, one line each
+        "spyne": {"level": "WARNING"},  # start-up chatter
+        "xmlschema": {"level": "WARNING"},
+    },
+}
+
+# Errors to Sentry when SENTRY_DSN is set (off by default; no personal data sent).
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
