@@ -98,7 +98,7 @@ def _utc(value):
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if timezone.is_naive(value):
-        raise MalformedCatalogue(f"a date without time zone: {value}")
+        raise BadProduct(f"a date without time zone: {value}")
     return value.astimezone(dt.UTC)
 
 
@@ -325,7 +325,7 @@ class Importer:
             raise BadProduct("; ".join(dict.fromkeys(problems)))
 
     def slug_for(self, facts):
-        return str(facts["product_code"]).lower()
+        return self.EventPage.slug_for(facts)
 
     def _refuse_mass_unpublish(self, pages, present):
         live = [page for page in pages.values() if page.live]
@@ -430,7 +430,7 @@ class Importer:
     def _create(self, facts, locale, values, translation_key):
         index = self.EventPage.index_for(locale, facts)
         if index is None:
-            raise MalformedCatalogue(f"no index page in {locale.language_code} for new events")
+            raise BadProduct(f"no parent page in {locale.language_code} for its page (index_for)")
         now = timezone.now()
         # Created live in one save: no revision yet (an editor's first edit makes one); a
         # revision per imported page would triple the cost of a first import.

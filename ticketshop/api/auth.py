@@ -4,10 +4,10 @@ the JSON services. The point of sales always comes from here, never from a reque
 import time
 
 import jwt
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from ticketshop import conf
 from ticketshop.api.models import ApiAccount
 
 DEFAULT_TOKEN_SECONDS = 3600
@@ -19,7 +19,7 @@ class AuthenticationFailed(Exception):
 
 
 def token_lifetime():
-    return int(getattr(settings, "SECUTIX", {}).get("API_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS))
+    return int(conf.get("API_TOKEN_SECONDS"))
 
 
 def authenticate(username, secret, partner=None):

@@ -3,9 +3,9 @@ the website's hosts (return URLs, CORS)."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import JsonResponse
 
+from ticketshop import conf
 from ticketshop.api import services
 from ticketshop.http import keep_404_answer
 
@@ -21,7 +21,9 @@ def keep_404(request, response):
 
 
 def secutix_setting(key, default=None):
-    return getattr(settings, "SECUTIX", {}).get(key, default)
+    """A ticketshop setting (ticketshop/conf.py); `default` when it is None."""
+    value = conf.get(key)
+    return default if value is None else value
 
 
 def allowed_hosts(point_of_sales):
