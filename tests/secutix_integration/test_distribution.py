@@ -133,7 +133,8 @@ def test_a_brand_new_wagtail_project_installs_the_wheel_and_imports(
         env,
     )
 
-    _run([str(python), "-m", "wagtail", "start", "newsite"], cwd=tmp_path, env=env)
+    wagtail = "import sys; from wagtail.bin.wagtail import main; sys.exit(main())"
+    _run([str(python), "-c", wagtail, "start", "newsite"], cwd=tmp_path, env=env)
     project = tmp_path / "newsite"
     with open(project / "newsite" / "settings" / "base.py", "a") as settings_file:
         settings_file.write(SETTINGS.format(url=ticketshop.url, username=USERNAME, password=SECRET))
