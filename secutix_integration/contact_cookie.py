@@ -12,16 +12,15 @@ import time
 from functools import lru_cache
 from urllib.parse import unquote
 
-import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from defusedxml.ElementTree import fromstring
-from django.conf import settings
 
-from secutix_integration.sso.config import IDP_METADATA, SP_KEY, keys_dir
+from secutix_integration import conf
+from secutix_integration.sso.config import SP_KEY, idp_metadata_bytes, keys_dir
 
 logger = logging.getLogger(__name__)
 
@@ -30,22 +29,12 @@ MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
 
 
 def cookie_name():
-    s = settings.SECUTIX
-    return f"stx_contact_{s['ORGANISATION_CODE']}_{s['CHANNEL_CODE']}_v1"
+    return f"stx_contact_{conf.get('ORGANISATION_CODE')}_{conf.get('CHANNEL_CODE')}_v1"
 
 
 def _metadata_bytes():
-    url = settings.SECUTIX.get("IDP_METADATA_URL")
-    if url:
-        return _fetch_metadata(url)
-    return (keys_dir() / IDP_METADATA).read_bytes()
-
-
-@lru_cache(maxsize=4)
-def _fetch_metadata(url):
-    response = requests.get(url, timeout=settings.SECUTIX.get("TIMEOUT_SECONDS", 3))
-    response.raise_for_status()
-    return response.content
+    """The IdP's metadata (cached; a fetch that failed is not tried again for a minute)."""
+    return idp_metadata_bytes()
 
 
 @lru_cache(maxsize=4)

@@ -3,6 +3,12 @@
 Creates pages for new products, updates only the imported fields that changed, unpublishes pages
 whose product left the catalogue, in every locale (one page tree per language, linked as
 translations). An unchanged catalogue writes no page and no revision. A failed run changes no page.
+
+Safe against hostile or broken answers: an answer with no product, or one that would unpublish
+more than SECUTIX["IMPORT_MAX_UNPUBLISH_RATIO"] of the live event pages, is refused as suspicious
+(recorded as failed, nothing changed; `force` accepts it); a product the pages cannot hold (a
+code too long for its field or not usable as a slug, a name too long…) is skipped and reported
+("done with warnings"), the others imported; one import runs at a time (ImportLock).
 """
 
 import datetime as dt
@@ -11,13 +17,17 @@ import traceback
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from wagtail.coreutils import get_content_languages
 from wagtail.models import Locale
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from secutix_integration import soap_client
-from secutix_integration.models import ImportRun
+from secutix_integration import conf, soap_client
+from secutix_integration.models import ImportLock, ImportRun
 from secutix_integration.pages import get_event_page_model
 from secutix_integration.soap_client import TicketshopError
 
@@ -26,6 +36,45 @@ logger = logging.getLogger(__name__)
 
 class MalformedCatalogue(Exception):
     """The catalogue's answer lacks what every product must have."""
+
+
+class SuspiciousCatalogue(Exception):
+    """An answer that would empty the site: refused unless forced."""
+
+
+class BadProduct(Exception):
+    """One product the pages cannot hold: skipped and reported, the others imported."""
+
+
+LOCK_NAME = "catalogue-import"
+
+
+def acquire_lock(holder, seconds=None):
+    """Take the import lock for `holder` (an ImportRun pk): True, or False when another import
+    holds it. One conditional UPDATE: PostgreSQL re-checks its WHERE after a concurrent update
+    commits, SQLite serialises writers, so exactly one of two racing imports wins."""
+    seconds = float(seconds if seconds is not None else conf.get("IMPORT_LOCK_SECONDS"))
+    for _attempt in range(2):
+        now = timezone.now()
+        taken = (
+            ImportLock.objects.filter(name=LOCK_NAME)
+            .filter(Q(holder__isnull=True) | Q(expires_at__lt=now))
+            .update(holder=holder, expires_at=now + dt.timedelta(seconds=seconds))
+        )
+        if taken:
+            return True
+        if ImportLock.objects.filter(name=LOCK_NAME).exists():
+            return False
+        try:
+            with transaction.atomic():
+                ImportLock.objects.create(name=LOCK_NAME)
+        except IntegrityError:
+            pass  # created by a racing import meanwhile: try the UPDATE again
+    return False
+
+
+def release_lock(holder):
+    ImportLock.objects.filter(name=LOCK_NAME, holder=holder).update(holder=None, expires_at=None)
 
 
 def _items(value):
@@ -49,7 +98,7 @@ def _utc(value):
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if timezone.is_naive(value):
-        raise MalformedCatalogue(f"a date without time zone: {value}")
+        raise BadProduct(f"a date without time zone: {value}")
     return value.astimezone(dt.UTC)
 
 
@@ -57,10 +106,24 @@ def _money(thousandths):
     return (Decimal(int(thousandths)) / 1000).quantize(Decimal("0.01"))
 
 
-def parse_catalogue(catalogue, currency="", highlight_season=False):
+def _product_label(product):
+    """(id, code) of a product as far as they can be read, for the report of a skipped one."""
+    if not isinstance(product, dict):
+        return None, ""
+    try:
+        product_id = int(product.get("id"))
+    except (TypeError, ValueError):
+        product_id = None
+    return product_id, str(product.get("code") or "")[:100]
+
+
+def parse_catalogue(catalogue, currency="", skipped=None, highlight_season=False):
     """Plain facts per product from getCatalogDetailed's catalogData (SecuTix v1_33:
     seasons[].products[] with event.performances[]), checked. Languages are kept.
-    `currency` and `highlight_season` come from getPOSConfig."""
+    `currency` and `highlight_season` come from getPOSConfig.
+
+    With a `skipped` list, an unreadable product is reported there ({"id", "code", "reason"})
+    and left out; without one, it fails the whole catalogue."""
     if not isinstance(catalogue, dict):
         raise MalformedCatalogue("no catalogue in the answer")
     products = []
@@ -68,8 +131,17 @@ def parse_catalogue(catalogue, currency="", highlight_season=False):
         for season in _items(catalogue.get("seasons")):
             season_names = _texts(season.get("externalName"))
             for product in _items(season.get("products")):
-                facts = _product_facts(product, season, season_names, currency)
-                products.append({**facts, "season_highlighted": highlight_season})
+                try:
+                    facts = _product_facts(product, season, season_names, currency)
+                    products.append({**facts, "season_highlighted": highlight_season})
+                except (KeyError, TypeError, ValueError, AttributeError, BadProduct) as error:
+                    if skipped is None:
+                        raise
+                    product_id, code = _product_label(product)
+                    reason = str(error) if isinstance(error, BadProduct) else repr(error)
+                    skipped.append({"id": product_id, "code": code, "reason": reason})
+    except BadProduct as error:
+        raise MalformedCatalogue(str(error)) from error
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise MalformedCatalogue(f"unreadable product: {error!r}") from error
     ids = [p["ticketshop_id"] for p in products]
@@ -108,7 +180,7 @@ def _performance_facts(performance):
 
 def _product_facts(product, season, season_names, currency):
     if not product.get("id") or not product.get("code"):
-        raise MalformedCatalogue("a product without id or code")
+        raise BadProduct("a product without id or code")
     themes = _items(product.get("themes"))
     codes_by_id = {t["id"]: t["code"] for t in themes}
     performances, prices = [], []
@@ -212,27 +284,95 @@ def _changed(page, values):
     return {name: value for name, value in values.items() if getattr(page, name) != value}
 
 
+def _reason(error):
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
+        return " ".join(error.messages)
+    return str(error) or repr(error)
+
+
 class Importer:
-    def __init__(self, progress=None):
+    def __init__(self, progress=None, force=False, skipped=None):
         self.progress = progress or (lambda done, total: None)
+        self.force = force
+        self.skipped = skipped if skipped is not None else []
         self.counts = {"created": 0, "updated": 0, "unpublished": 0, "unchanged": 0}
         self.EventPage = get_event_page_model()
-        languages = [code for code, _name in settings.LANGUAGES]
+        languages = list(get_content_languages())
         self.locales = sorted(
             Locale.objects.filter(language_code__in=languages),
             key=lambda locale: languages.index(locale.language_code),
         )
         self.fallback = settings.LANGUAGE_CODE
 
+    def check_values(self, facts, values):
+        """BadProduct when a page cannot hold the product's facts (checked before any write,
+        with the page model's own fields)."""
+        problems = []
+        try:
+            validate_unicode_slug(self.slug_for(facts))
+        except ValidationError as error:
+            problems.append(
+                f"code {facts['product_code']!r} cannot be a page slug: {_reason(error)}"
+            )
+        for name, value in values.items():
+            field = self.EventPage._meta.get_field(name)
+            try:
+                field.clean(value, None)
+            except ValidationError as error:
+                problems.append(f"{name}: {_reason(error)}")
+        if problems:
+            raise BadProduct("; ".join(dict.fromkeys(problems)))
+
+    def slug_for(self, facts):
+        return self.EventPage.slug_for(facts)
+
+    def _refuse_mass_unpublish(self, pages, present):
+        live = [page for page in pages.values() if page.live]
+        leaving = [page for page in live if page.ticketshop_id not in present]
+        ratio = float(conf.get("IMPORT_MAX_UNPUBLISH_RATIO"))
+        if live and len(leaving) > ratio * len(live) and not self.force:
+            raise SuspiciousCatalogue(
+                f"refused as suspicious: this answer would unpublish {len(leaving)} of the "
+                f"{len(live)} live event pages, more than {ratio:.0%} "
+                "(SECUTIX IMPORT_MAX_UNPUBLISH_RATIO); nothing was changed. Run the import with "
+                "--force (or 'even if…' in the admin) to accept it."
+            )
+
     def apply(self, products):
         pages = {
             (page.ticketshop_id, page.locale_id): page
             for page in self.EventPage.objects.select_related("locale")
         }
+        # Skipped products are still in the catalogue: their pages stay as they are.
+        present = {facts["ticketshop_id"] for facts in products} | {
+            s["id"] for s in self.skipped if s.get("id") is not None
+        }
+        self._refuse_mass_unpublish(pages, present)
         for done, facts in enumerate(products, start=1):
-            self._import_product(facts, pages)
+            try:
+                values_by_locale = self._prepare(facts, pages)
+                if values_by_locale is None:  # nothing to write: no savepoint either
+                    counts = {"unchanged": len(self.locales)}
+                else:
+                    with transaction.atomic():  # a savepoint: a bad product leaves no trace
+                        counts = self._import_product(facts, pages, values_by_locale)
+            except (BadProduct, ValidationError, IntegrityError, DatabaseError) as error:
+                logger.warning("Product %s skipped: %s", facts["product_code"], error)
+                self.skipped.append(
+                    {
+                        "id": facts["ticketshop_id"],
+                        "code": str(facts["product_code"])[:100],
+                        "reason": _reason(error),
+                    }
+                )
+            else:
+                for name, value in counts.items():
+                    self.counts[name] += value
             self.progress(done, len(products))
-        present = {facts["ticketshop_id"] for facts in products}
         for (ticketshop_id, _locale), page in pages.items():
             if ticketshop_id not in present and page.live:
                 page.withdrawn_by_import = True
@@ -241,7 +381,30 @@ class Importer:
                 self.counts["unpublished"] += 1
         return self.counts
 
-    def _import_product(self, facts, pages):
+    def _prepare(self, facts, pages):
+        """{locale pk: imported values} of a product's pages, checked (BadProduct when a page
+        cannot hold them); None when no page needs writing."""
+        values_by_locale, write = {}, False
+        for locale in self.locales:
+            values = page_values(facts, locale.language_code, self.fallback)
+            self.check_values(facts, values)
+            values_by_locale[locale.pk] = values
+            page = pages.get((facts["ticketshop_id"], locale.pk))
+            write = write or (
+                page is None
+                or (page.withdrawn_by_import and not page.live)
+                or bool(_changed(page, values))
+            )
+        return values_by_locale if write else None
+
+    def _import_product(self, facts, pages, values_by_locale=None):
+        """Writes one product's pages; returns its counts."""
+        if values_by_locale is None:
+            values_by_locale = self._prepare(facts, pages) or {
+                locale.pk: page_values(facts, locale.language_code, self.fallback)
+                for locale in self.locales
+            }
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
         translation_key = next(
             (
                 pages[(facts["ticketshop_id"], locale.pk)].translation_key
@@ -251,31 +414,32 @@ class Importer:
             None,
         )
         for locale in self.locales:
-            values = page_values(facts, locale.language_code, self.fallback)
+            values = values_by_locale[locale.pk]
             page = pages.get((facts["ticketshop_id"], locale.pk))
             if page is None:
                 page = self._create(facts, locale, values, translation_key)
                 if page is not None:
                     translation_key = page.translation_key
-                    self.counts["created"] += 1
+                    counts["created"] += 1
                 continue
             changes = _changed(page, values)
             if not changes and not (page.withdrawn_by_import and not page.live):
-                self.counts["unchanged"] += 1
+                counts["unchanged"] += 1
                 continue
             self._update(page, values, changes)
-            self.counts["updated"] += 1
+            counts["updated"] += 1
+        return counts
 
     def _create(self, facts, locale, values, translation_key):
         index = self.EventPage.index_for(locale, facts)
         if index is None:
-            raise MalformedCatalogue(f"no index page in {locale.language_code} for new events")
+            raise BadProduct(f"no parent page in {locale.language_code} for its page (index_for)")
         now = timezone.now()
         # Created live in one save: no revision yet (an editor's first edit makes one); a
         # revision per imported page would triple the cost of a first import.
         page = self.EventPage(
             **values,
-            slug=facts["product_code"].lower(),
+            slug=self.slug_for(facts),
             locale=locale,
             live=True,
             first_published_at=now,
@@ -303,14 +467,42 @@ class Importer:
         self.EventPage.objects.filter(pk=page.pk).update(**changes)
 
 
+def _skipped_log(skipped):
+    return "\n".join(
+        f"{s['code'] or '?'} (id {s['id'] if s['id'] is not None else '?'}): {s['reason']}"
+        for s in skipped
+    )
+
+
 def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
-    """Import the catalogue once; returns the ImportRun that records what happened."""
+    """Import the catalogue once; returns the ImportRun that records what happened.
+
+    `force`: import even if the catalogue has not changed, and accept an answer refused as
+    suspicious (no product, or too many pages to unpublish)."""
     run = ImportRun.objects.create(trigger=trigger)
+    if not acquire_lock(run.pk):
+        run.status, run.errors = ImportRun.Status.FAILED, 1
+        run.error_log = "Another import is running: this one did not start (nothing changed)."
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    try:
+        _run(run, force, progress)
+    finally:
+        release_lock(run.pk)
+    return run
+
+
+def _run(run, force, progress):
     try:
         setup_update = soap_client.last_setup_update()
         previous = (
             ImportRun.objects.filter(
-                status__in=[ImportRun.Status.SUCCESS, ImportRun.Status.UNCHANGED]
+                status__in=[
+                    ImportRun.Status.SUCCESS,
+                    ImportRun.Status.WARNINGS,
+                    ImportRun.Status.UNCHANGED,
+                ]
             )
             .exclude(pk=run.pk)
             .first()
@@ -320,18 +512,31 @@ def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
             run.status = ImportRun.Status.UNCHANGED
         else:
             config = soap_client.pos_config()
+            skipped = []
             products = parse_catalogue(
                 soap_client.catalogue_detailed(),
                 currency=config.get("currencyCode") or "",
+                skipped=skipped,
                 # ours, optional: a SecuTix that does not send it highlights nothing
                 highlight_season=config.get("highlightSeason") is True,
             )
+            if not products and not force:
+                detail = f"\n{_skipped_log(skipped)}" if skipped else ""
+                raise SuspiciousCatalogue(
+                    "refused as suspicious: the answer has no season or no readable product; "
+                    "nothing was changed (run with --force to accept it)." + detail
+                )
             with transaction.atomic():
-                counts = Importer(progress).apply(products)
+                counts = Importer(progress, force=force, skipped=skipped).apply(products)
             for name, value in counts.items():
                 setattr(run, name, value)
-            run.status = ImportRun.Status.SUCCESS
-    except (TicketshopError, MalformedCatalogue) as error:
+            run.skipped = skipped
+            if skipped:
+                run.status, run.errors = ImportRun.Status.WARNINGS, len(skipped)
+                run.error_log = "Skipped products:\n" + _skipped_log(skipped)
+            else:
+                run.status = ImportRun.Status.SUCCESS
+    except (TicketshopError, MalformedCatalogue, SuspiciousCatalogue) as error:
         logger.error("Catalogue import failed: %s", error)
         run.status, run.errors, run.error_log = ImportRun.Status.FAILED, 1, str(error)
     except Exception as error:  # noqa: BLE001 — the run must be recorded whatever happened
@@ -340,4 +545,3 @@ def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
         run.error_log = f"{error!r}\n{traceback.format_exc()}"
     run.finished_at = timezone.now()
     run.save()
-    return run

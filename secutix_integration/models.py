@@ -8,6 +8,7 @@ class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
         SUCCESS = "success", _("Imported")
+        WARNINGS = "warnings", _("Done with warnings")
         UNCHANGED = "unchanged", _("Catalogue unchanged")
         FAILED = "failed", _("Failed")
 
@@ -33,6 +34,8 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     error_log = models.TextField(_("errors"), blank=True)
+    # Products left out of a run ("done with warnings"): [{"id", "code", "reason"}].
+    skipped = models.JSONField(_("skipped products"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("catalogue import")
@@ -45,3 +48,13 @@ class ImportRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class ImportLock(models.Model):
+    """One row: who runs the import now (one import at a time, C4). Taken by a conditional
+    UPDATE, atomic on SQLite and PostgreSQL alike, so it holds across django-q2 clusters and
+    commands on several machines; a crashed holder's claim lapses at `expires_at`."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.PositiveBigIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)

@@ -110,6 +110,26 @@ class AbstractEventPage(Page):
     class Meta:
         abstract = True
 
+    # --- Hooks the importer calls: override them in the concrete page model ---------------------
+
+    @classmethod
+    def index_for(cls, locale, product):
+        """The parent page of a new product's page in `locale` (a Locale), or None (the product
+        is then skipped and reported). `product` holds the imported facts (product_code,
+        season_code, themes, family…). Default: the shallowest page of that locale under which
+        this page type may be created."""
+        candidates = Page.objects.filter(locale=locale, depth__in=(2, 3)).order_by("depth", "path")
+        for parent in candidates.specific():
+            if cls.can_create_at(parent):
+                return parent
+        return None
+
+    @classmethod
+    def slug_for(cls, product):
+        """The slug of a new product's page (default: the product code in lower case). A code
+        that gives no valid slug skips the product, reported."""
+        return str(product["product_code"]).lower()
+
     def sale_status(self, now=None):
         """The event's status from the imported facts only (no availability asked)."""
         return event_display(self, None, now).status

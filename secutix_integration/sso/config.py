@@ -3,8 +3,9 @@
 The metadata comes from the local file `idp_metadata.xml` that the ticketshop's
 `generate_saml_keys` command writes into SECUTIX["KEYS_DIR"] (the embedded one-host default,
 and what the tests use), or — when SECUTIX["IDP_METADATA_URL"] is set — is fetched over HTTP
-from the ticketshop. Either way the website reads only metadata and assertions, never the
-ticketshop's tables.
+from the ticketshop and kept in the cache (sso/metadata.py: failures remembered, refreshed on a
+schedule). Either way the website reads only metadata and assertions, never the ticketshop's
+tables. Every setting is read through the plugin's conf.py.
 """
 
 import os
@@ -13,10 +14,12 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, sigver
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
+
+from secutix_integration import conf
+from secutix_integration.sso import metadata
 
 # The files the website reads in SECUTIX["KEYS_DIR"]. In the embedded one-host default they are
 # written by the ticketshop's `generate_saml_keys` (ticketshop/idp/keys.py names them too): the
@@ -29,21 +32,29 @@ IDP_METADATA = "idp_metadata.xml"
 
 def xmlsec_binary():
     """SECUTIX["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
-    return settings.SECUTIX.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
+    return conf.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
 
 
 def keys_dir():
-    return Path(settings.SECUTIX["KEYS_DIR"])
+    return Path(conf.get("KEYS_DIR"))
 
 
 def website_url():
-    return settings.SECUTIX.get("WEBSITE_URL", settings.SECUTIX["API_BASE_URL"]).rstrip("/")
+    return str(conf.get("WEBSITE_URL")).rstrip("/")
+
+
+def idp_metadata_bytes():
+    """The IdP's metadata: fetched (and cached) from IDP_METADATA_URL, else the local file.
+    Raises metadata.MetadataUnavailable or OSError when there is none."""
+    url = conf.get("IDP_METADATA_URL")
+    if url:
+        return metadata.remote_metadata(url)
+    return (keys_dir() / IDP_METADATA).read_bytes()
 
 
 def idp_metadata_source():
-    url = settings.SECUTIX.get("IDP_METADATA_URL")
-    if url:
-        return {"remote": [{"url": url}]}
+    if conf.get("IDP_METADATA_URL"):
+        return {"inline": [idp_metadata_bytes().decode()]}
     return {"local": [str(keys_dir() / IDP_METADATA)]}
 
 
@@ -62,7 +73,7 @@ def sp_config_dict():
         "accepted_time_diff": 60,
         "service": {
             "sp": {
-                "name": "The CUBE website",
+                "name": conf.get("SP_NAME"),
                 "name_id_format": NAMEID_FORMAT_PERSISTENT,
                 "endpoints": {
                     "assertion_consumer_service": [(f"{base}/saml2/acs/", BINDING_HTTP_POST)],
@@ -99,7 +110,7 @@ def _file_stamp(path):
 def sp_config(request=None):
     """SAML_CONFIG_LOADER. Parsing the metadata costs milliseconds, so the configuration is
     kept while the settings, the key files and the metadata file stay the same (an hour at
-    most, for metadata fetched over HTTP)."""
+    most; metadata fetched over HTTP is part of the key, so a refreshed copy is used at once)."""
     conf_dict = sp_config_dict()
     key = repr(
         (
@@ -112,11 +123,11 @@ def sp_config(request=None):
     cached = _configs.get(key)
     if cached and cached[0] > time.monotonic():
         return cached[1]
-    conf = SPConfig()
-    conf.load(conf_dict)
+    config = SPConfig()
+    config.load(conf_dict)
     _configs.clear()
-    _configs[key] = (time.monotonic() + CONFIG_TTL_SECONDS, conf)
-    return conf
+    _configs[key] = (time.monotonic() + CONFIG_TTL_SECONDS, config)
+    return config
 
 
 # pysaml2 builds a security context, and so loads (and validates, ~50 ms with cryptography 4x+)

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from djangosaml2.views import AssertionConsumerServiceView, _get_subject_id
 
+from secutix_integration import conf
 from secutix_integration.sso.config import website_url
 
 
@@ -25,5 +25,4 @@ def sign_out(request):
     the ticketshop's own sign-out (the visitor may be signed in there only)."""
     if request.user.is_authenticated and _get_subject_id(request.saml_session):
         return HttpResponseRedirect(reverse("saml2_logout"))
-    base = settings.SECUTIX["API_BASE_URL"].rstrip("/")
-    return HttpResponseRedirect(f"{base}/idp/logout/")
+    return HttpResponseRedirect(f"{conf.base_url()}/idp/logout/")

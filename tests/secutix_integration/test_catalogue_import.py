@@ -181,13 +181,11 @@ def test_a_failed_run_changes_nothing_and_says_why(
         original = importer.Importer._import_product
         calls = []
 
-        def breaks_on_second_product(self, facts, pages):
-            calls.append(facts)
-            if len(calls) == 2:
-                raise RuntimeError("disk full")
-            return original(self, facts, pages)
+        def breaks_after_a_write(self, facts, pages, *args):
+            calls.append(original(self, facts, pages, *args))  # a product's pages written…
+            raise RuntimeError("disk full")  # …then the disk fills up
 
-        monkeypatch.setattr(importer.Importer, "_import_product", breaks_on_second_product)
+        monkeypatch.setattr(importer.Importer, "_import_product", breaks_after_a_write)
     run = run_import()
     assert run.status == ImportRun.Status.FAILED
     assert run.errors == 1 and run.error_log

@@ -5,10 +5,10 @@ import hashlib
 import time
 
 import jwt
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from ticketshop import conf
 from ticketshop.api.models import ApiAccount, secret_digest
 
 DEFAULT_TOKEN_SECONDS = 3600
@@ -20,7 +20,7 @@ class AuthenticationFailed(Exception):
 
 
 def token_lifetime():
-    return int(getattr(settings, "SECUTIX", {}).get("API_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS))
+    return int(conf.get("API_TOKEN_SECONDS"))
 
 
 def authenticate(username, secret, partner=None):

@@ -3,9 +3,9 @@ the website's hosts (return URLs, CORS)."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import JsonResponse
 
+from ticketshop import conf
 from ticketshop.api import services
 from ticketshop.http import keep_404_answer
 from ticketshop.organisation.return_urls import allowed_return_hosts
@@ -22,7 +22,9 @@ def keep_404(request, response):
 
 
 def secutix_setting(key, default=None):
-    return getattr(settings, "SECUTIX", {}).get(key, default)
+    """A ticketshop setting (ticketshop/conf.py); `default` when it is None."""
+    value = conf.get(key)
+    return default if value is None else value
 
 
 def allowed_hosts(point_of_sales):

@@ -8,12 +8,12 @@ adds what every answer carries: statusCode, statusDetail and an Integer requestI
 import secrets
 from datetime import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticketshop import conf
 from ticketshop.api import catalogue_export
 from ticketshop.catalogue.models import Performance, Product, SeatAssignment, Theme
 from ticketshop.catalogue.offer import performances_on_offer
@@ -75,7 +75,8 @@ def check_point_of_sales(point_of_sales, pos_id, required=True):
 
 
 def _setting(name, default):
-    return getattr(settings, "SECUTIX", {}).get(name, default)
+    value = conf.get(name)
+    return default if value is None else value
 
 
 # --- catalogService ------------------------------------------------------------------------------

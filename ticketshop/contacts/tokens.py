@@ -3,10 +3,10 @@ link (F4, S1, L3). The one place that finds a contact from a number and a token.
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 
+from ticketshop import conf
 from ticketshop.contacts.models import Contact, ContactLink
 
 
@@ -42,7 +42,7 @@ def contact_from_token(number, token):
 
 
 def _ticketshop_base():
-    return settings.SECUTIX["API_BASE_URL"].rstrip("/")
+    return conf.public_url()
 
 
 def activation_url(contact):

@@ -16,16 +16,15 @@ from urllib.parse import quote
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 
+from ticketshop import conf
 from ticketshop.idp import keys
 
 COOKIE_MAX_AGE = 8 * 60 * 60
 
 
 def cookie_name():
-    s = settings.SECUTIX
-    return f"stx_contact_{s['ORGANISATION_CODE']}_{s['CHANNEL_CODE']}_v1"
+    return f"stx_contact_{conf.get('ORGANISATION_CODE')}_{conf.get('CHANNEL_CODE')}_v1"
 
 
 def _b64(data):
@@ -76,7 +75,7 @@ def set_contact_cookie(request, response, contact):
         cookie_name(),
         build_cookie_value(contact),
         max_age=COOKIE_MAX_AGE,
-        domain=settings.SECUTIX.get("COOKIE_DOMAIN") or None,
+        domain=conf.get("COOKIE_DOMAIN") or None,
         secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
@@ -84,6 +83,4 @@ def set_contact_cookie(request, response, contact):
 
 
 def clear_contact_cookie(response):
-    response.delete_cookie(
-        cookie_name(), domain=settings.SECUTIX.get("COOKIE_DOMAIN") or None, samesite="Lax"
-    )
+    response.delete_cookie(cookie_name(), domain=conf.get("COOKIE_DOMAIN") or None, samesite="Lax")

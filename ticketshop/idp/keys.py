@@ -18,7 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from django.conf import settings
+
+from ticketshop import conf
 
 # sp.key, sp.crt and idp_metadata.xml are read by the website's plugin under the same names
 # (secutix_integration/sso/config.py): a file layout, the only contract between the two sides.
@@ -36,7 +37,7 @@ IDP_PREVIOUS_CERT = "idp_previous.crt"
 
 
 def keys_dir():
-    return Path(settings.SECUTIX["KEYS_DIR"])
+    return Path(conf.get("KEYS_DIR"))
 
 
 def key_path(name):

@@ -11,7 +11,6 @@ import hashlib
 import shutil
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, sigver
 from saml2.config import IdPConfig, SPConfig
@@ -19,6 +18,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
+from ticketshop import conf
 from ticketshop.idp import attributes, keys
 from ticketshop.idp.models import ServiceProvider
 
@@ -29,15 +29,15 @@ _servers = {}
 
 def xmlsec_binary():
     """SECUTIX["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
-    return settings.SECUTIX.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
+    return conf.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
 
 
 def ticketshop_url():
-    return settings.SECUTIX["API_BASE_URL"].rstrip("/")
+    return conf.public_url()
 
 
 def website_url():
-    return settings.SECUTIX.get("WEBSITE_URL", settings.SECUTIX["API_BASE_URL"]).rstrip("/")
+    return str(conf.get("WEBSITE_URL")).rstrip("/")
 
 
 def idp_entity_id():

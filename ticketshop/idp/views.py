@@ -7,7 +7,6 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.authn_context import PASSWORDPROTECTEDTRANSPORT
 
+from ticketshop import conf
 from ticketshop.contacts.accounts import choose_password
 from ticketshop.contacts.tokens import contact_from_token
 from ticketshop.idp import freshness, limits, saml, services, session
@@ -189,7 +189,7 @@ def login(request):
     locked = False
     if request.method == "POST" and form.is_valid():
         attempt = services.attempt_sign_in(
-            settings.SECUTIX["ORGANISATION_CODE"],
+            conf.get("ORGANISATION_CODE"),
             form.cleaned_data["email"],
             form.cleaned_data["password"],
             _client_ip(request),
@@ -373,9 +373,7 @@ def password_forgot(request):
         if not limits.allow("password_forgot", request, form.cleaned_data["email"]):
             form.add_error(None, RATE_LIMITED_MESSAGE)  # no email sent (email bombing)
             return render(request, "idp/password_forgot.html", {"form": form}, status=429)
-        services.send_password_reset_link(
-            settings.SECUTIX["ORGANISATION_CODE"], form.cleaned_data["email"]
-        )
+        services.send_password_reset_link(conf.get("ORGANISATION_CODE"), form.cleaned_data["email"])
         # The same answer whether or not the address is known.
         messages.info(
             request, _("If this address is known, we have sent it a link to choose a password.")

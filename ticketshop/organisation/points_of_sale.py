@@ -3,8 +3,7 @@
 One ticketshop deployment serves one point of sales: the one whose code is
 `SECUTIX["POINT_OF_SALES_CODE"]`. Every channel asks this module, so they all agree."""
 
-from django.conf import settings
-
+from ticketshop import conf
 from ticketshop.organisation.models import PointOfSales
 
 
@@ -14,7 +13,7 @@ def current_point_of_sales():
 
     A page that cannot work without it answers 404 (the shop, the registration page); one that
     can, goes on with defaults (the account area's links, the public availability)."""
-    code = getattr(settings, "SECUTIX", {}).get("POINT_OF_SALES_CODE")
+    code = conf.get("POINT_OF_SALES_CODE")
     if not code:
         return None
     return PointOfSales.objects.select_related("channel__organisation").filter(code=code).first()

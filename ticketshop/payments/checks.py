@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
+from ticketshop import conf
 from ticketshop.payments.providers import TestCardProvider, provider_codes
 
 DEMO_API_SECRET = "website-demo-key"  # noqa: S105 — the demo's, refused in production
@@ -80,7 +81,7 @@ def production_problems():
                 id="payments.E002",
             )
         )
-    if settings.SECUTIX.get("API_PASSWORD") == DEMO_API_SECRET:
+    if conf.get("API_PASSWORD") == DEMO_API_SECRET:
         problems.append(
             checks.Error(
                 "SECUTIX_API_PASSWORD is the demo API secret.",

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticketshop import conf
 from ticketshop.payments import services as payments
 from ticketshop.sales import services as sales
 from ticketshop.sales.models import Order
@@ -156,10 +157,7 @@ def hold(request, pos, contact, performance=None, product=None, category=None):
 
 
 def cookie_name():
-    return (
-        f"stx_cartSummary_{settings.SECUTIX['ORGANISATION_CODE']}_"
-        f"{settings.SECUTIX['CHANNEL_CODE']}"
-    )
+    return f"stx_cartSummary_{conf.get('ORGANISATION_CODE')}_{conf.get('CHANNEL_CODE')}"
 
 
 def write_cookie(response, order):
@@ -188,7 +186,7 @@ def cookie_options():
     production), HttpOnly (the website reads it server-side, no script needs it), SameSite=Lax
     (it follows the visitor's links from the website into the shop)."""
     return {
-        "domain": settings.SECUTIX.get("COOKIE_DOMAIN") or None,
+        "domain": conf.get("COOKIE_DOMAIN") or None,
         "secure": settings.SESSION_COOKIE_SECURE,
         "httponly": True,
         "samesite": "Lax",

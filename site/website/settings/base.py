@@ -183,6 +183,33 @@ SECUTIX = {
     "COOKIE_DOMAIN": os.environ.get("SECUTIX_COOKIE_DOMAIN", ""),
 }
 
+# The ticketshop's own block, read through ticketshop/conf.py (its public URL, keys, CORS origins,
+# cache seconds…; the list is ticketshop.conf.DEFAULTS). In this one-host default it is filled
+# only from TICKETSHOP_<NAME> variables: a name missing here is read from the SECUTIX block above
+# (the block both halves shared before, PUBLIC_URL under the name API_BASE_URL), so the
+# SECUTIX_<NAME> variables keep working. A ticketshop on its own host sets this block alone.
+TICKETSHOP = {
+    name: os.environ[f"TICKETSHOP_{name}"]
+    for name in (
+        "PUBLIC_URL",
+        "WEBSITE_URL",
+        "KEYS_DIR",
+        "XMLSEC_BINARY",
+        "ORGANISATION_CODE",
+        "CHANNEL_CODE",
+        "POINT_OF_SALES_CODE",
+        "COOKIE_DOMAIN",
+        "API_USERNAME",
+        "API_PASSWORD",
+    )
+    if os.environ.get(f"TICKETSHOP_{name}")
+}
+if os.environ.get("TICKETSHOP_CORS_ORIGINS"):
+    TICKETSHOP["CORS_ORIGINS"] = os.environ["TICKETSHOP_CORS_ORIGINS"].split(",")
+for _name in ("PUBLIC_AVAILABILITY_CACHE_SECONDS", "API_TOKEN_SECONDS"):
+    if os.environ.get(f"TICKETSHOP_{_name}"):
+        TICKETSHOP[_name] = int(os.environ[f"TICKETSHOP_{_name}"])
+
 # The website signs visitors in through the ticketshop's SAML IdP (djangosaml2, S1/S2).
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -1,9 +1,9 @@
 """Create or update an API account (idempotent). Defaults: the SECUTIX settings block, i.e. the
 account the website's plugin uses (API_USERNAME / API_PASSWORD / POINT_OF_SALES_CODE)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ticketshop import conf
 from ticketshop.api.auth import ensure_account
 from ticketshop.organisation.models import PointOfSales
 
@@ -12,7 +12,6 @@ class Command(BaseCommand):
     help = "Create or update an API account for a point of sales (idempotent)."
 
     def add_arguments(self, parser):
-        conf = getattr(settings, "SECUTIX", {})
         parser.add_argument("--username", default=conf.get("API_USERNAME"))
         parser.add_argument("--secret", default=conf.get("API_PASSWORD"))
         parser.add_argument("--point-of-sales", default=conf.get("POINT_OF_SALES_CODE"))
