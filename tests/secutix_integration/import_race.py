@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
-from tests.booking.race import _create_database  # noqa: E402
+from tests.ticketshop.sales.race import _create_database  # noqa: E402
 
 
 def main(target):

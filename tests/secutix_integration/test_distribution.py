@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.website.conftest import _fresh_cache, ticketshop  # noqa: F401 — fixtures
-
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "secutix_integration"
 

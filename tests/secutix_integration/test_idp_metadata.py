@@ -16,7 +16,6 @@ from secutix_integration import tasks
 from secutix_integration.contact_cookie import cookie_name
 from secutix_integration.sso import config
 from secutix_integration.sso.metadata import MetadataUnavailable
-from tests.accounts.conftest import keys_dir  # noqa: F401 — the IdP's keys and metadata
 
 # A contact cookie the website must check with the IdP's certificate (from the metadata).
 COOKIE = quote(json.dumps({"expires": 0, "additionalData": {"digest": "AAAA", "data": ""}}))

@@ -3,7 +3,9 @@ names, each title wording once, languages by their names, not codes."""
 
 import re
 
-from tests.booking.conftest import booking_settings, keys_dir, shop, sign_in  # noqa: F401
+import pytest
+
+from tests.fixtures.booking import sign_in
 from ticketshop.contacts.models import Contact, Criterion
 
 
@@ -45,3 +47,14 @@ def test_a_contacts_own_title_is_the_one_shown_and_saved(client, shop):  # noqa:
     assert response.status_code == 302, response.content.decode()[:2000]
     shop.visitor.refresh_from_db()
     assert shop.visitor.title == "MS"
+
+
+@pytest.fixture(autouse=True)
+def _booking_settings(booking_settings):
+    """The booking tests' settings (tests/fixtures/booking.py): the IdP's keys for the sign-in."""
+
+
+@pytest.fixture
+def shop(booking_shop):
+    """The booking tests' shop: performances in the future, a visitor with a friend, a stranger."""
+    return booking_shop

@@ -5,13 +5,7 @@ import re
 
 import pytest
 
-from tests.booking.conftest import (  # noqa: F401 — the booking tests' fixtures
-    booking_settings,
-    hold,
-    keys_dir,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, sign_in
 from ticketshop.payments.models import GiftVoucher
 from ticketshop.sales.models import Order
 
@@ -78,3 +72,14 @@ def test_with_friends_off_a_friends_ticket_keeps_its_holder(client, shop, paid):
     client.post(f"/account/tickets/{anna_ticket.pk}/holder/", {"holder": shop.visitor.pk})
     anna_ticket.refresh_from_db()
     assert (anna_ticket.holder, anna_ticket.holder_name) == (shop.visitor, "Michel Shapira")
+
+
+@pytest.fixture(autouse=True)
+def _booking_settings(booking_settings):
+    """The booking tests' settings (tests/fixtures/booking.py): the IdP's keys for the sign-in."""
+
+
+@pytest.fixture
+def shop(booking_shop):
+    """The booking tests' shop: performances in the future, a visitor with a friend, a stranger."""
+    return booking_shop

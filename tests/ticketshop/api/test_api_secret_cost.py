@@ -11,8 +11,8 @@ import json
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
-from tests.api.conftest import SECRET, USERNAME, empty_cache, shop  # noqa: F401
-from tests.api.test_soap import AVAILABILITY, ENVELOPE
+from tests.fixtures.venue import SECRET, USERNAME
+from tests.ticketshop.api.test_soap import AVAILABILITY, ENVELOPE
 from ticketshop.api.models import ApiAccount
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import time
 import pytest
 from lxml import etree
 
-from tests.api.conftest import SECRET, USERNAME, empty_cache, shop  # noqa: F401
-from tests.api.test_soap import AVAILABILITY, ENVELOPE
+from tests.fixtures.venue import SECRET, USERNAME
+from tests.ticketshop.api.test_soap import AVAILABILITY, ENVELOPE
 
 BODY = ENVELOPE.split("?>", 1)[1]  # the envelope without its XML declaration
 

@@ -9,15 +9,7 @@ host on another port, http) the account area accepts too, and what it refuses, i
 
 import pytest
 
-from tests.accounts.conftest import (  # noqa: F401
-    PASSWORD,
-    keys_dir,
-    organisation,
-    point_of_sales,
-    saml_settings,
-    visitor,
-    website_sp,
-)
+from tests.fixtures.identity import PASSWORD
 
 API = "/api/1/redirect/account/register"
 CHOKING = [
@@ -108,3 +100,8 @@ def test_the_api_and_the_account_area_agree(client, site, visitor, url, allowed)
     signed_in(client, visitor)
     account = edit(client, quote(url, safe=""))
     assert account["Location"] == (url if allowed else "/account/edit/"), url
+
+
+@pytest.fixture(autouse=True)
+def _identity_settings(saml_settings):
+    """The IdP's keys and the IdP + account area's URLs (tests/fixtures/identity.py)."""

@@ -9,13 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.booking.conftest import (  # noqa: F401 — the booking tests' fixtures
-    booking_settings,
-    hold,
-    keys_dir,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, sign_in
 from ticketshop.payments.models import GiftVoucher
 from ticketshop.sales.models import Order
 

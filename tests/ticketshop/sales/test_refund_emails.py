@@ -5,13 +5,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from tests.booking.conftest import (  # noqa: F401 — the booking tests' fixtures
-    booking_settings,
-    hold,
-    keys_dir,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, sign_in
 from ticketshop.contacts.models import Contact
 from ticketshop.payments.models import GiftVoucher
 from ticketshop.sales.models import Order

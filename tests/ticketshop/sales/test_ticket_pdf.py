@@ -8,14 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.booking.conftest import (  # noqa: F401 — the booking tests' fixtures
-    booking_settings,
-    hold,
-    keys_dir,
-    make_contact,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, make_contact, sign_in
 from ticketshop.contacts.models import Contact, ContactLink
 from ticketshop.contacts.services import default_link_kind
 from ticketshop.payments.models import GiftVoucher

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from tests.accounts.test_production_security import ROOT, _production_env
-from tests.booking.conftest import booking_settings, hold, keys_dir, shop  # noqa: F401
+from tests.deployment.test_production_security import ROOT, _production_env
+from tests.fixtures.booking import hold
 
 COOKIE = "stx_cartSummary_CUBE_WEB"
 

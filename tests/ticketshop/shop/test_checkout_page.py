@@ -8,13 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from tests.booking.conftest import (  # noqa: F401 — the booking tests' fixtures
-    booking_settings,
-    hold,
-    keys_dir,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, sign_in
 from ticketshop.payments.models import GiftVoucher, Payment
 from ticketshop.sales.models import Order, SeatReservation
 

@@ -10,14 +10,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from tests.booking.conftest import (  # noqa: F401
-    booking_settings,
-    hold,
-    keys_dir,
-    make_contact,
-    shop,
-    sign_in,
-)
+from tests.fixtures.booking import hold, make_contact, sign_in
 from ticketshop.payments.models import GiftVoucher, Payment
 from ticketshop.sales.models import Order
 

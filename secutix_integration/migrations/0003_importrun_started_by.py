@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secutix_integration", "0001_initial"),
+        ("secutix_integration", "0002_import_warnings_and_lock"),
     ]
 
     operations = [
