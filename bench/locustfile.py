@@ -159,7 +159,7 @@ class Buyer(HttpUser):
             cart = response.text
         with self.client.post(
             f"{SHOP}/shop/en/cart/checkout/",
-            {"csrfmiddlewaretoken": _csrf(cart)},
+            {"csrfmiddlewaretoken": _csrf(cart), "accept_terms": "on"},
             name="checkout: start payment",
             catch_response=True,
         ) as response:

@@ -50,8 +50,9 @@ def test_a_contacts_own_title_is_the_one_shown_and_saved(client, shop):  # noqa:
 
 
 @pytest.fixture(autouse=True)
-def _booking_settings(booking_settings):
-    """The booking tests' settings (tests/fixtures/booking.py): the IdP's keys for the sign-in."""
+def _identity_settings(booking_settings):
+    """Instead of the folder's IdP URLconf: the booking tests' settings (tests/fixtures/booking.py,
+    the project's URLs, the IdP's keys for the sign-in)."""
 
 
 @pytest.fixture

@@ -75,8 +75,9 @@ def test_with_friends_off_a_friends_ticket_keeps_its_holder(client, shop, paid):
 
 
 @pytest.fixture(autouse=True)
-def _booking_settings(booking_settings):
-    """The booking tests' settings (tests/fixtures/booking.py): the IdP's keys for the sign-in."""
+def _identity_settings(booking_settings):
+    """Instead of the folder's IdP URLconf: the booking tests' settings (tests/fixtures/booking.py,
+    the project's URLs, the IdP's keys for the sign-in)."""
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def cart(client, shop, email="michel@example.com"):
 
 
 def guess(client, code):
-    return client.post(CHECKOUT, {"voucher": code})
+    return client.post(CHECKOUT, {"voucher": code, "accept_terms": "on"})
 
 
 def test_refused_codes_are_limited_per_session_then_nothing_is_tried(client, shop, limits):
@@ -50,7 +50,7 @@ def test_refused_codes_are_limited_per_session_then_nothing_is_tried(client, sho
     assert not Payment.objects.exists()
     assert Order.objects.get().status == "CART"
     # paying without a voucher is not a guess: still possible
-    card = client.post(CHECKOUT)
+    card = client.post(CHECKOUT, {"accept_terms": "on"})
     assert card.status_code == 302 and card["Location"].startswith("/payments/testcard/pay/")
 
 
