@@ -65,3 +65,26 @@ def test_a_checkout_stays_within_its_query_budget(
     ]
     assert any('"sales_order"' in q for q in locks) or connection.vendor == "sqlite"
     assert any('"catalogue_performance"' in q for q in locks) == (means == "voucher")
+
+
+def test_a_cart_another_tab_started_paying_meanwhile_is_given_up_then_paid(
+    client,
+    shop,  # noqa: F811
+):
+    """The checkout skips "give up the payment in progress" for a cart it read as CART; when a
+    second tab started paying in between, the payment found under the lock is given up (its
+    voucher given back) and this checkout goes through, as before the shortcut."""
+    from ticketshop.payments.checkout import ReturnUrls, checkout
+    from ticketshop.payments.models import Payment
+
+    GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
+    sign_in(client)
+    hold(client, shop, {shop.full: 2}, shop.cat1)
+    stale = Order.objects.get()  # read as CART by this tab…
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1"})  # …the other tab
+    assert response.status_code == 302 and Order.objects.get().status == "PAYING"
+    urls = ReturnUrls(notify="http://x/n", back="http://x/b", cancel="http://x/c")
+    started = checkout(stale, shop.visitor, voucher_code="ALL", urls=urls)
+    assert started.redirect_url is None and started.order.status == "PAID"
+    assert Payment.objects.get(method="CARD").status == "ABANDONED"
+    assert GiftVoucher.objects.get().balance == 1000 - 91
