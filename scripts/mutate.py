@@ -63,6 +63,7 @@ MODULES = {
     "secutix_integration/importer.py": [
         "tests/website/test_catalogue_import.py",
         "tests/website/test_import_keeps_editors_fields.py",
+        "tests/secutix_integration/test_safe_import.py",
     ],
 }
 MUTANT_TIMEOUT_SECONDS = 600
