@@ -72,6 +72,7 @@ MODULES = {
     "secutix_integration/importer.py": [
         "tests/secutix_integration/test_catalogue_import.py",
         "tests/secutix_integration/test_import_keeps_editors_fields.py",
+        "tests/secutix_integration/test_safe_import.py",
     ],
 }
 MUTANT_TIMEOUT_SECONDS = 600
