@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page
 
+from reseller_sandbox.models import SandboxInstance
 from ticketshop.api.models import ApiAccount
 from ticketshop.catalogue.models import Product
 from ticketshop.payments.models import CreditAccount, GiftVoucher
@@ -36,7 +37,15 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
     assert credits == [("michel.shapira@secutixtest.com", 20)]
     assert accounts == 1 and users == 1
     assert ApiAccount.objects.get().check_secret(settings.SECUTIX["API_PASSWORD"])
+    # The bundled reseller sandbox's three instances (issue 10, R8), by its own command.
+    assert "Reseller sandbox fnac (created)" in out.getvalue()
+    assert sorted(SandboxInstance.objects.values_list("slug", flat=True)) == [
+        "fnac",
+        "secutix-file",
+        "ticketnet",
+    ]
 
     GiftVoucher.objects.update(balance=10)  # spent in the meantime: a new set-up keeps that
     call_command("setup_demo", stdout=StringIO())
     assert state() == (products, pages, [("CUBE-GIFT-50", 10)], credits, 1, 1)
+    assert SandboxInstance.objects.count() == 3

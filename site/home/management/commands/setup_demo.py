@@ -26,6 +26,8 @@ class Command(BaseCommand):
         call_command("load_demo_venue", stdout=self.stdout)
         call_command("ensure_api_account", stdout=self.stdout)  # the website's SOAP/JSON account
         call_command("load_demo_payments", stdout=self.stdout)  # the ticketshop's own command
+        # The bundled reseller sandbox (FNAC, Ticketnet, SecuTix-file), by its command only.
+        call_command("setup_reseller_sandbox", stdout=self.stdout)
         if "load_demo_resellers" in commands:  # R1-R5: interfaces, mappings, contingents
             call_command("load_demo_resellers", stdout=self.stdout)
         load_site_demo()
