@@ -198,7 +198,7 @@ class ContingentAdmin(admin.ModelAdmin):
     list_editable = ("integrate_sales", "export_contingent")
     list_filter = ("interface",)
     list_select_related = ("interface", "performance__product")
-    actions = ["execute_dry", "execute"]
+    actions = ["execute_dry", "execute", "integrate_product"]
     fieldsets = (
         (None, {"fields": ("interface", "performance", "integrate_sales", "export_contingent")}),
         (
@@ -273,6 +273,18 @@ class ContingentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Execute"))
     def execute(self, request, queryset):
         self._execute(request, queryset, False)
+
+    @admin.action(description=_("Integrate the sales of these products now (manual run)"))
+    def integrate_product(self, request, queryset):
+        done = set()
+        for contingent in queryset.select_related("interface", "performance__product"):
+            key = (contingent.interface_id, contingent.performance.product_id)
+            if key not in done:
+                done.add(key)
+                run = services.integrate_sales(
+                    contingent.interface, product=contingent.performance.product
+                )
+                _report(self, request, run)
 
 
 class RunErrorInline(admin.TabularInline):
