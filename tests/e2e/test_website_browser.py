@@ -2,8 +2,11 @@
 /secutix/availability/, which asks SecuTix's availability methods), an event page, the language
 switch."""
 
+import re
+
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from secutix_integration.importer import run_import
 from tests.fixtures.venue import sell
@@ -40,10 +43,11 @@ def test_browse_events_with_badges_and_switch_language(ticketshop, browser, scre
     sell(ticketshop.concert_1, ticketshop.seats[17:])  # now full: the badge turns red
     cache.clear()  # the ticketshop keeps its answers a few seconds
     page.evaluate("window.refreshAvailability()")  # what the page does every minute
-    page.wait_for_function(
-        f'document.querySelector(\'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"]\')'
-        ".textContent.startsWith('Full')"
+    # a locator, not wait_for_function's string predicate (an eval the CSP refuses)
+    badge = page.locator(
+        f'[data-availability-kind="performance"][data-availability-id="{ticketshop.concert_1.pk}"]'
     )
+    expect(badge).to_have_text(re.compile(r"^\s*Full"))
     assert page.locator("a.book").count() == 2  # the full performance lost its Book link
     assert page.locator(".performance-row .not-bookable-full").count() == 1
 

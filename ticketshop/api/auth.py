@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketshop import conf
 from ticketshop.api.models import ApiAccount, secret_digest
+from ticketshop.idp import limits
 
 DEFAULT_TOKEN_SECONDS = 3600
 
@@ -43,6 +44,29 @@ def authenticate(username, secret, partner=None):
     if partner is not None and not isinstance(partner, str):
         raise AuthenticationFailed(_("partner must be a string."))
     return account
+
+
+class TooManyAttempts(AuthenticationFailed):
+    def __init__(self, retry_after):
+        super().__init__(
+            _("Too many failed sign-ins. Try again in %(seconds)s seconds.")
+            % {"seconds": retry_after}
+        )
+        self.retry_after = retry_after
+
+
+def authenticate_request(request, username, secret, partner=None):
+    """`authenticate`, with refused secrets counted per client address and per operator
+    (IDP_RATE_LIMITS["api_auth"]): past the limit, TooManyAttempts and no secret is checked."""
+    name = username if isinstance(username, str) else ""
+    wait = limits.failures_exceeded("api_auth", request, name)
+    if wait:
+        raise TooManyAttempts(wait)
+    try:
+        return authenticate(username, secret, partner=partner)
+    except AuthenticationFailed:
+        limits.record_failure("api_auth", request, name)
+        raise
 
 
 ALGORITHM = "HS256"

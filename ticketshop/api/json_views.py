@@ -17,8 +17,9 @@ from ticketshop.api import json_params as params
 from ticketshop.api import services
 from ticketshop.api.auth import (
     AuthenticationFailed,
+    TooManyAttempts,
     account_from_token,
-    authenticate,
+    authenticate_request,
     issue_token,
     token_lifetime,
 )
@@ -51,9 +52,13 @@ def auth_view(request):
         operator, partner, secret = (data.get(k) for k in ("operator", "partner", "secret"))
         if partner is not None and not isinstance(partner, str):
             raise params.BadRequest(_("partner must be a string."))
-        account = authenticate(operator, secret, partner=partner)
+        account = authenticate_request(request, operator, secret, partner=partner)
     except params.BadRequest as exc:
         return error(400, exc, "error.request.invalid")
+    except TooManyAttempts as exc:
+        response = error(429, exc, "error.authentication.tooManyAttempts")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except AuthenticationFailed as exc:
         return _unauthorized(exc)
     if not account.jwt_key():

@@ -29,7 +29,7 @@ from spyne.protocol.xml import SubXmlBase
 from spyne.server.wsgi import WsgiApplication
 
 from ticketshop.api import services
-from ticketshop.api.auth import AuthenticationFailed, authenticate
+from ticketshop.api.auth import AuthenticationFailed, TooManyAttempts, authenticate_request
 from ticketshop.sales.availability import InvalidIds, TooManyIds
 
 CATALOG_NS = "http://v1_33.catalog.realtime.service.secutix.com/"
@@ -575,7 +575,7 @@ def soap_view(wsgi_app):
                 return fault_response("The request is too large.")
             try:
                 username, password = credentials(body)
-                environ[ACCOUNT_KEY] = authenticate(username, password)
+                environ[ACCOUNT_KEY] = authenticate_request(request, username, password)
             except etree.XMLSyntaxError:
                 return fault_response("Malformed XML.")
             except DocumentTypeRefused:
@@ -583,6 +583,10 @@ def soap_view(wsgi_app):
                     "A SOAP message must not contain a document type declaration (DTD).",
                     status=400,
                 )
+            except TooManyAttempts as exc:
+                response = fault_response(exc, code="Client.Authentication", status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             except AuthenticationFailed as exc:
                 return fault_response(exc, code="Client.Authentication")
             environ["wsgi.input"] = BytesIO(body)

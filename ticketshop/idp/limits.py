@@ -30,6 +30,8 @@ DEFAULT_RATE_LIMITS = {
     "register": {"address": (10, 3600), "email": (3, 3600)},
     # failed gift-voucher codes: per address (a proxy's shared address: more), contact, session
     "voucher": {"address": (30, 3600), "email": (10, 3600), "session": (10, 3600)},
+    # refused API secrets (SOAP and /auth): per address and per operator ("email" = username)
+    "api_auth": {"address": (50, 3600), "email": (20, 3600)},
 }
 
 

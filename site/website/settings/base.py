@@ -244,6 +244,8 @@ IDP_RATE_LIMITS = {  # (requests, per seconds) per client address and per email 
     "register": {"address": (10, 3600), "email": (3, 3600)},
     # REFUSED gift-voucher codes at checkout, per address, contact (email) and session
     "voucher": {"address": (30, 3600), "email": (10, 3600), "session": (10, 3600)},
+    # REFUSED API secrets (SOAP, /tnai/backend-apis/v1/auth), per address and per operator
+    "api_auth": {"address": (50, 3600), "email": (20, 3600)},
 }
 
 # --- Issue 15: Content-Security-Policy (website/csp.py; switched on in production.py)

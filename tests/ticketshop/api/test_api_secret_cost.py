@@ -105,3 +105,23 @@ def test_a_verified_token_is_not_verified_again_until_revoked(client, shop, monk
     assert post(client, POS_CONFIG, {}, new).status_code == 200
     ApiAccount.objects.filter(pk=account.pk).update(active=False)
     assert post(client, POS_CONFIG, {}, new).status_code == 401
+
+
+@pytest.fixture
+def few_attempts(settings):
+    settings.IDP_RATE_LIMITS = {"api_auth": {"address": (5, 3600), "email": (3, 3600)}}
+
+
+def test_api_secrets_cannot_be_guessed_without_limit(client, shop, few_attempts):
+    """3 refused secrets for one operator (SOAP and JSON together), then 429 — even with the
+    right secret — with Retry-After; another operator is refused on the address's 5th."""
+    assert soap(client, secret="guess-1").status_code == 500
+    assert post(client, AUTH, {"operator": USERNAME, "secret": "guess-2"}).status_code == 401
+    assert soap(client, secret="guess-3").status_code == 500
+    blocked = post(client, AUTH, {"operator": USERNAME, "secret": SECRET})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+    assert blocked.json()["statusCode"] == "error.authentication.tooManyAttempts"
+    fault = soap(client, ids=shop.concert.pk)
+    assert fault.status_code == 429 and b"Too many failed sign-ins" in fault.content
+    other = {"operator": "CUBE_OTHER", "secret": "x"}
+    assert [post(client, AUTH, other).status_code for _ in range(3)] == [401, 401, 429]
