@@ -128,7 +128,9 @@ def queue_message(order, kind, amount=None):
     if order.contact_id is None:
         return None
     message = OrderMessage.objects.create(order=order, kind=kind, amount=amount)
-    transaction.on_commit(lambda: _send(message.pk))
+    # robust: a mail server down must not turn a committed sale into a 500 page (X5, seen under
+    # load in grown-up mode); the message stays in the outbox and the minute task sends it.
+    transaction.on_commit(lambda: _send(message.pk), robust=True)
     return message
 
 
