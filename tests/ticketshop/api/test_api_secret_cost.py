@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """C2, X3: an API call does not pay a slow password hash. API secrets are long random strings,
 kept as a salted HMAC-SHA256 digest (not PBKDF2, ~0.4 s of CPU per call on a busy machine);
 an account stored before with a password hash still signs in and is upgraded on its first

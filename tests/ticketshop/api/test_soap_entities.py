@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """C2, C3, X3: a SOAP message with a DTD (external entities, "billion laughs", an external DTD)
 is refused with a SOAP Client fault (HTTP 400) before spyne parses it: never a server error,
 no file read, no network fetch, no entity expanded. The same envelope without DTD still works.

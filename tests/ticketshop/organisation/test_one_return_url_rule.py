@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """L1, L3: one return-URL rule for the redirect API, the account area and the IdP's `next`.
 
 Input that Python's `urlsplit` chokes on (a bracket left open, a fullwidth "＃" whose host

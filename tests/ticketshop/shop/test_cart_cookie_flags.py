@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """L5, X3: the cart cookie (stx_cartSummary_<org>_<channel>) is Secure under the production
 settings (as the session cookie), HttpOnly (the website reads it server-side) and SameSite=Lax,
 when set and when cleared; the website still shows the cart from it."""

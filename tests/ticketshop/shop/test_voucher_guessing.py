@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the old folders' conftests)
 """B1, X3: gift-voucher codes cannot be guessed at checkout. Refused codes are counted per
 session, per contact and per client address (IDP_RATE_LIMITS["voucher"]); past the limit the
 cart page answers 429 with a clear message and a Retry-After, and no code is tried — not even a
