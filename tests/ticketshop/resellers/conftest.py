@@ -24,7 +24,7 @@ MANAGER_CODES = {"fnac": "FNAC-CUBE", "ticketnet": "TNET-CUBE", "secutix-file": 
 @pytest.fixture(autouse=True)
 def reseller_settings(settings, keys_dir):
     settings.SECUTIX = secutix_settings(keys_dir)
-    settings.RESELLERS = {"SOAP_TIMEOUT": 30}
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120}
     cache.clear()
     yield
     cache.clear()
