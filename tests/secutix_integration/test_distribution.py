@@ -106,7 +106,7 @@ def test_a_brand_new_wagtail_project_installs_the_wheel_and_imports(
     ticketshop,  # noqa: F811
     tmp_path,
 ):
-    from tests.api.conftest import SECRET, USERNAME
+    from tests.fixtures.venue import SECRET, USERNAME
 
     # A fresh virtualenv that reuses this environment's packages (Django, Wagtail, zeep…) through
     # a .pth file, so nothing is downloaded; the plugin comes from the wheel alone.

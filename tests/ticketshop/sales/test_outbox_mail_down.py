@@ -2,9 +2,7 @@
 a committed sale into a 500 page; the confirmation stays in the outbox and the minute task
 sends it once the server is back."""
 
-from tests.accounts.conftest import keys_dir, secutix_settings  # noqa: F401
-from tests.booking.conftest import booking_settings, notifications, shop  # noqa: F401
-from tests.booking.test_checkout import SUCCESS, pay_by_card, signed_in_cart  # noqa: F401
+from tests.ticketshop.payments.test_checkout import SUCCESS, pay_by_card
 from ticketshop.sales.models import Order, OrderMessage
 from ticketshop.sales.tasks import release_expired_holds
 
