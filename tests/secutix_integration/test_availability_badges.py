@@ -14,7 +14,7 @@ from django.template import Context, Template
 
 from secutix_integration import availability, soap_client
 
-FIXTURES = Path(__file__).parent.parent / "website" / "fixtures" / "secutix"
+FIXTURES = Path(__file__).parent / "fixtures" / "secutix"
 
 
 def answer(name):
