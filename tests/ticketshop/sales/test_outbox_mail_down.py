@@ -2,7 +2,11 @@
 a committed sale into a 500 page; the confirmation stays in the outbox and the minute task
 sends it once the server is back."""
 
-from tests.ticketshop.payments.test_checkout import SUCCESS, pay_by_card
+from tests.ticketshop.payments.test_checkout import (  # noqa: F401 — signed_in_cart: a fixture
+    SUCCESS,
+    pay_by_card,
+    signed_in_cart,
+)
 from ticketshop.sales.models import Order, OrderMessage
 from ticketshop.sales.tasks import release_expired_holds
 
@@ -18,7 +22,9 @@ def test_a_paid_order_answers_well_while_the_mail_server_is_down(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     with django_capture_on_commit_callbacks(execute=True):
-        back = pay_by_card(client, client.post("/shop/en/cart/checkout/"), SUCCESS)
+        back = pay_by_card(
+            client, client.post("/shop/en/cart/checkout/", {"accept_terms": "on"}), SUCCESS
+        )
     assert back.status_code == 302 and "/shop/en/order/" in back["Location"]
     assert Order.objects.get().status == "PAID"
     assert OrderMessage.objects.filter(sent_at__isnull=True).count() == 1  # kept, not lost
