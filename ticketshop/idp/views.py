@@ -1,3 +1,4 @@
+# Over 400 lines: the SAML endpoints and the sign-in/reset pages share the session and request checks above them.
 """The IdP's pages: metadata, single sign-on, single logout, sign-in and password reset."""
 
 import base64

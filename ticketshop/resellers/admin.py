@@ -1,3 +1,4 @@
+# Over 400 lines: one ModelAdmin per seed 004 screen (interface, mappings, contingent, runs, scans); rules live in services.
 """The back office of the reseller interfaces (seed 004's screens): interfaces and their
 mappings, contingents with their counts and Execute (dry run, then real), the runs' log, and
 the access-control check. Thin: every rule is in `services`, `contingents` and `access`."""

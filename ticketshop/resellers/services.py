@@ -1,3 +1,4 @@
+# Over 400 lines: one run protocol (lock, mapping check first, error classes, log) shared by export, take-back and integration.
 """The reseller interfaces' runs (R5–R7, R10): export contingents, integrate sales.
 
 Every run:
