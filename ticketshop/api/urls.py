@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ticketshop.api import docs, json_views, paths, redirects, soap
+from ticketshop.api import docs, json_views, paths, realtime_views, redirects, soap
 
 urlpatterns = [
     path(paths.CATALOG_SOAP, soap.catalog_view, name="soap-catalog"),
@@ -33,4 +33,38 @@ urlpatterns = [
     path("api/1/redirect/account/edit", redirects.edit_redirect, name="redirect-edit"),
     path("api/1/redirect/account/activate", redirects.activate_redirect, name="redirect-activate"),
     path("api/1/redirect/cart", redirects.cart_redirect, name="redirect-cart"),
+    # The real-time reseller API (R9): ours, not SecuTix's; {code, message} errors.
+    path(
+        "api/1/resellers/performances",
+        realtime_views.performances_view,
+        name="realtime-performances",
+    ),
+    path(
+        "api/1/resellers/performances/<int:performance_id>",
+        realtime_views.performance_view,
+        name="realtime-performance",
+    ),
+    path("api/1/resellers/baskets", realtime_views.hold_view, name="realtime-hold"),
+    path(
+        "api/1/resellers/baskets/<int:basket_id>",
+        realtime_views.basket_view,
+        name="realtime-basket",
+    ),
+    path(
+        "api/1/resellers/baskets/<int:basket_id>/confirm",
+        realtime_views.confirm_view,
+        name="realtime-confirm",
+    ),
+    path(
+        "api/1/resellers/baskets/<int:basket_id>/release",
+        realtime_views.release_view,
+        name="realtime-release",
+    ),
+    path("api/1/resellers/sales/<str:reference>", realtime_views.sale_view, name="realtime-sale"),
+    path(
+        "api/1/resellers/sales/<str:reference>/cancel",
+        realtime_views.cancel_view,
+        name="realtime-cancel",
+    ),
+    path("api/1/resellers/<path:rest>", realtime_views.unknown_view, name="realtime-unknown"),
 ]

@@ -9,6 +9,8 @@ DEFAULTS = {
     "LOCK_MINUTES": 30,  # a run's lock on its interface is considered stale after this
     "EXPORT_MINUTES": 24 * 60,  # the schedules (R5)
     "INTEGRATE_MINUTES": 4 * 60,
+    "REALTIME_BASKET_MINUTES": 10,  # a real-time reseller's hold lasts this long (R9)
+    "REALTIME_MAX_PLACES": 20,  # places in one real-time basket at most
 }
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ticketshop.catalogue.models import Family, Performance, Seat, SeatCategory
@@ -28,13 +29,31 @@ def default_families():
     return ",".join(FNAC_FAMILIES)
 
 
+BATCH_FIELDS = (
+    "manager_code",
+    "sales_url",
+    "allotment_url",
+    "prepare_access_url",
+    "get_access_url",
+    "allotment_user",
+    "sales_user",
+    "access_user",
+)
+
+
 class ResellerInterface(NamedInLanguages):
-    """One asynchronous reseller interface (FNAC, Ticketnet, SecuTix-file): seed 004's screen."""
+    """One reseller interface: seed 004's screen. Asynchronous (batch: FNAC, Ticketnet,
+    SecuTix-file) over the reseller's SOAP services, or real-time (R9: Digitick, ClassicTic),
+    the reseller calling our JSON API with its own API account."""
 
     class Kind(models.TextChoices):
         FNAC = "FNAC", "FNAC"
         TICKETNET = "TICKETNET", "Ticketnet / Ticketmaster"
         SECUTIX_FILE = "SECUTIX_FILE", "SecuTix file"
+        DIGITICK = "DIGITICK", "Digitick"
+        CLASSICTIC = "CLASSICTIC", "ClassicTic"
+
+    REALTIME_KINDS = (Kind.DIGITICK, Kind.CLASSICTIC)
 
     class PricePolicy(models.TextChoices):
         ERROR = "ERROR", _("Error if the reseller's price differs from ours")
@@ -66,17 +85,19 @@ class ResellerInterface(NamedInLanguages):
         verbose_name=_("waiting-account contact"),
         help_text=_("The contact who “pays” the reseller's orders on a waiting account."),
     )
-    manager_code = models.CharField(_("manager code (allotments)"), max_length=40)
-    sales_url = models.URLField(_("URL EtatVentes"), max_length=500)
-    allotment_url = models.URLField(_("URL allotments (Contingentement)"), max_length=500)
-    prepare_access_url = models.URLField(_("URL prepareAccessControl"), max_length=500)
-    get_access_url = models.URLField(_("URL getAccessControl"), max_length=500)
-    allotment_user = models.CharField(_("allotments user"), max_length=100)
-    allotment_password = models.CharField(_("allotments password"), max_length=200)
-    sales_user = models.CharField(_("sales state user"), max_length=100)
-    sales_password = models.CharField(_("sales state password"), max_length=200)
-    access_user = models.CharField(_("getAccessControl user"), max_length=100)
-    access_password = models.CharField(_("getAccessControl password"), max_length=200)
+    manager_code = models.CharField(_("manager code (allotments)"), max_length=40, blank=True)
+    sales_url = models.URLField(_("URL EtatVentes"), max_length=500, blank=True)
+    allotment_url = models.URLField(
+        _("URL allotments (Contingentement)"), max_length=500, blank=True
+    )
+    prepare_access_url = models.URLField(_("URL prepareAccessControl"), max_length=500, blank=True)
+    get_access_url = models.URLField(_("URL getAccessControl"), max_length=500, blank=True)
+    allotment_user = models.CharField(_("allotments user"), max_length=100, blank=True)
+    allotment_password = models.CharField(_("allotments password"), max_length=200, blank=True)
+    sales_user = models.CharField(_("sales state user"), max_length=100, blank=True)
+    sales_password = models.CharField(_("sales state password"), max_length=200, blank=True)
+    access_user = models.CharField(_("getAccessControl user"), max_length=100, blank=True)
+    access_password = models.CharField(_("getAccessControl password"), max_length=200, blank=True)
     price_policy = models.CharField(
         _("reseller prices"), max_length=12, choices=PricePolicy, default=PricePolicy.ERROR
     )
@@ -109,6 +130,18 @@ class ResellerInterface(NamedInLanguages):
             "Unsold contingent seats are taken back this many hours before the show (0: never)."
         ),
     )
+    api_account = models.OneToOneField(
+        "ticketshop_api.ApiAccount",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reseller_interface",
+        verbose_name=_("API account (real-time)"),
+        help_text=_(
+            "Real-time resellers only: the API account whose bearer tokens call the "
+            "real-time reseller API (/api/1/resellers/) for this interface."
+        ),
+    )
     # The per-interface run lock (R5): set by a compare-and-set UPDATE, across processes.
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     locked_by = models.CharField(max_length=80, blank=True, editable=False)
@@ -120,6 +153,27 @@ class ResellerInterface(NamedInLanguages):
 
     def __str__(self):
         return self.name_fr or self.name_en
+
+    @property
+    def is_realtime(self):
+        return self.kind in self.REALTIME_KINDS
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.is_realtime:
+            if self.api_account_id is None:
+                raise ValidationError(
+                    {"api_account": _("A real-time reseller needs its API account.")}
+                )
+            return
+        missing = {
+            name: _("Required for an asynchronous (batch) reseller.")
+            for name in BATCH_FIELDS
+            if not getattr(self, name)
+        }
+        if missing:
+            raise ValidationError(missing)
 
     def families(self):
         return [f.strip() for f in self.allowed_families.split(",") if f.strip()]
@@ -328,3 +382,79 @@ class TicketScan(models.Model):
     class Meta:
         verbose_name = _("ticket scan")
         verbose_name_plural = _("ticket scans")
+
+
+class Basket(models.Model):
+    """A real-time reseller's hold (R9): places of its contingent kept for it until
+    `expires_at`, then confirmed into one paid order on the waiting account. Its places stay
+    reservations of the contingent (HELD, no expiry) while held: an expired basket gives them
+    back to the contingent just by expiring. The unique sale reference per interface is what
+    makes a confirm with the same reference twice return the one order."""
+
+    class State(models.TextChoices):
+        HELD = "HELD", _("Held")
+        CONFIRMED = "CONFIRMED", _("Confirmed (sold)")
+        EXPIRED = "EXPIRED", _("Expired")
+        RELEASED = "RELEASED", _("Released by the reseller")
+
+    interface = models.ForeignKey(
+        ResellerInterface, models.PROTECT, related_name="baskets", verbose_name=_("interface")
+    )
+    contingent = models.ForeignKey(
+        Contingent, models.PROTECT, related_name="baskets", verbose_name=_("contingent")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.HELD)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sale_reference = models.CharField(
+        _("reseller's sale reference"), max_length=100, null=True, blank=True
+    )
+    order = models.OneToOneField(
+        Order,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reseller_basket",
+        verbose_name=_("order"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("real-time basket")
+        verbose_name_plural = _("real-time baskets")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="basket_state_expiry")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interface", "sale_reference"],
+                condition=Q(sale_reference__isnull=False),
+                name="one_order_per_realtime_sale_reference",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.interface.code} #{self.pk} {self.state}"
+
+
+class BasketPlace(models.Model):
+    """One place of a basket: a contingent place, at a tariff and a price (the price policy
+    applied), and its ticket once the basket is confirmed."""
+
+    basket = models.ForeignKey(Basket, models.CASCADE, related_name="places")
+    contingent_seat = models.ForeignKey(
+        ContingentSeat, models.PROTECT, related_name="basket_places"
+    )
+    tariff = models.ForeignKey("catalogue.Tariff", models.PROTECT, related_name="+")
+    customer_category = models.CharField(_("customer category"), max_length=40)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    reseller_price = models.DecimalField(
+        _("reseller's price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    line = models.OneToOneField(
+        OrderLine, models.PROTECT, null=True, blank=True, related_name="basket_place"
+    )
+
+    class Meta:
+        verbose_name = _("basket place")
+        verbose_name_plural = _("basket places")
+        ordering = ["pk"]
