@@ -22,10 +22,11 @@ from django_q.scheduler import scheduler
 
 from secutix_integration.models import ImportRun
 from secutix_integration.tasks import IMPORT_TASK, METADATA_TASK
+from ticketshop.resellers.schedules import EXPIRE_TASK
 from ticketshop.sales.tasks import RELEASE_TASK
 
 PROJECT = Path(__file__).resolve().parents[1]
-EXPECTED = {RELEASE_TASK, IMPORT_TASK, METADATA_TASK}
+EXPECTED = {RELEASE_TASK, IMPORT_TASK, METADATA_TASK, EXPIRE_TASK}
 
 
 def test_migrate_creates_the_expected_schedules(db):

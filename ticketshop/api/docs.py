@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ticketshop.api import paths, soap
+from ticketshop.api import paths, realtime_docs, soap
 from ticketshop.api.catalogue_export import FAMILY_TYPES
 from ticketshop.api.methods import SERVICES
 from ticketshop.sales.availability import MAX_IDS
@@ -193,6 +193,7 @@ def describe(request):
             ],
         }
     )
+    groups.append(realtime_docs.group(base))
     groups.append(
         {
             "id": "redirects",
@@ -280,6 +281,7 @@ def openapi_view(request):
                     },
                 }
             }
+    doc_paths.update(realtime_docs.openapi_paths())
     return JsonResponse(
         {
             "openapi": "3.0.3",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class ResellersConfig(AppConfig):
 
     def ready(self):
         from ticketshop.resellers import signals  # noqa: F401 — connects the receivers
+        from ticketshop.resellers.schedules import ensure_realtime_schedule
+
+        post_migrate.connect(ensure_realtime_schedule, sender=self)

@@ -1,8 +1,14 @@
-"""The demo's reseller interfaces (R1–R5): FNAC, Ticketnet and SecuTix-file against the bundled
-reseller sandbox (`/reseller-sandbox/<instance>/`), with mappings for the season's events,
-tariffs, seat categories and configurations, and contingents on a few performances. Idempotent:
-existing rows are kept as the box office may have changed them."""
+"""The demo's reseller interfaces (R1–R5, R9): FNAC, Ticketnet and SecuTix-file against the
+bundled reseller sandbox (`/reseller-sandbox/<instance>/`), and the real-time Digitick and
+ClassicTic with their API accounts (`CUBE_DIGITICK` / `digitick-demo-key`, `CUBE_CLASSICTIC` /
+`classictic-demo-key`), with mappings for the season's events, tariffs, seat categories and
+configurations, and contingents on a few performances. Idempotent: existing rows are kept as
+the box office may have changed them."""
 
+import io
+
+from django.apps import apps
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +25,15 @@ INTERFACES = [
     ("ticketnet", "TICKETNET", "Ticketnet", "TICKETNET", "TNET-CUBE", "ACCEPT", "0", 8),
     ("secutix-file", "SECUTIX_FILE", "SecuTix file", "SECUTIX_FILE", "STXF-CUBE", "COMMISSION",
      "5", 6),
+]  # fmt: skip
+# Real-time resellers (R9): code, kind, name, channel code, price policy, commission, families,
+# seats per contingent, API account and its demo secret.
+REALTIME = [
+    ("digitick", "DIGITICK", "Digitick", "DIGITICK", "ERROR", "0",
+     "EVENT,COMPETITION,VISIT_PASS_INDIVIDUAL,UNDATED_PASS", 10, "CUBE_DIGITICK",
+     "digitick-demo-key"),
+    ("classictic", "CLASSICTIC", "ClassicTic", "CLASSICTIC", "COMMISSION", "6", "EVENT", 10,
+     "CUBE_CLASSICTIC", "classictic-demo-key"),
 ]  # fmt: skip
 CUSTOMER_CATEGORIES = ["0|44", "6", "15|60", "7", "8", "9", "10", "11"]
 K = Mapping.Kind
@@ -37,10 +52,15 @@ def load_demo_resellers(base_url, organisation="CUBE", performances=3, stdout=No
             interface = _interface(org, base_url.rstrip("/"), *spec)
             if season is not None:
                 _mappings(interface, season)
+        for spec in REALTIME:
+            interface = _realtime_interface(org, *spec)
+            if season is not None:
+                _mappings(interface, season)
     if season is None:
         return ["No current season: interfaces without mappings or contingents."]
-    for interface in ResellerInterface.objects.filter(code__in=[i[0] for i in INTERFACES]):
-        seats = {i[0]: i[7] for i in INTERFACES}[interface.code]
+    seats_of = {i[0]: i[7] for i in INTERFACES} | {r[0]: r[7] for r in REALTIME}
+    for interface in ResellerInterface.objects.filter(code__in=list(seats_of)):
+        seats = seats_of[interface.code]
         allotted = _contingents(interface, season, performances, seats)
         report.append(f"{interface}: {allotted} seats allotted on {performances} performances.")
     return report
@@ -89,6 +109,55 @@ def _interface(org, base_url, code, kind, name, channel_code, manager, policy, c
         commission_percent=commission,
         failure_emails="box-office@thecube.example",
         release_deadline_hours=2,
+    )
+
+
+def _realtime_interface(
+    org, code, kind, name, channel_code, policy, commission, families, _seats, username, secret
+):
+    channel, _c = SalesChannel.objects.get_or_create(
+        organisation=org,
+        code=channel_code,
+        defaults={"name": name, "kind": SalesChannel.Kind.RESELLER},
+    )
+    pos, _c = PointOfSales.objects.get_or_create(
+        code=f"RS_{channel_code}"[:20], defaults={"channel": channel, "name": name}
+    )
+    # The API layer makes the account (the resellers never import it: it imports them).
+    call_command(
+        "ensure_api_account",
+        username=username,
+        secret=secret,
+        point_of_sales=pos.code,
+        stdout=io.StringIO(),
+    )
+    account = apps.get_model("ticketshop_api", "ApiAccount").objects.get(username=username)
+    existing = ResellerInterface.objects.filter(code=code).first()
+    if existing:
+        if existing.api_account_id is None:
+            existing.api_account = account
+            existing.save(update_fields=["api_account"])
+        return existing
+    waiting, _c = Contact.objects.get_or_create(
+        organisation=org,
+        email=f"waiting-{code}@thecube.example",
+        defaults={"first_name": name, "last_name": "Waiting account"},
+    )
+    return ResellerInterface.objects.create(
+        code=code,
+        kind=kind,
+        name_fr=name,
+        name_en=name,
+        name_de=name,
+        name_es=name,
+        external_channel=channel,
+        point_of_sales=pos,
+        waiting_contact=waiting,
+        api_account=account,
+        price_policy=policy,
+        commission_percent=commission,
+        allowed_families=families,
+        failure_emails="box-office@thecube.example",
     )
 
 

@@ -636,7 +636,7 @@ def basket_answer(basket, now=None):
         "places": [],
     }
     if order is not None:
-        order.refresh_from_db(fields=["status"])
+        order.refresh_from_db(fields=["status", "paid_at"])
         answer["order"] = {
             "id": order.pk,
             "status": order.status,

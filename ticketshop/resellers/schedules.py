@@ -21,6 +21,9 @@ def sync_schedules(interface):
     stay, deactivated (repeats 0), so their history is kept. Returns the schedules."""
     from ticketshop.resellers.models import ResellerInterface
 
+    if interface.is_realtime:  # R9: it sells through our API; nothing to export or integrate
+        delete_schedules(interface)
+        return []
     active = interface.status == ResellerInterface.Status.ACTIVE
     schedules = []
     for what, (func, minutes_setting) in TASKS.items():
@@ -47,3 +50,21 @@ def manual_integration(interface, product):
     from django_q.tasks import async_task
 
     return async_task("ticketshop.resellers.tasks.integrate_sales", interface.pk, product.pk)
+
+
+EXPIRE_TASK = "ticketshop.resellers.realtime.expire_baskets"
+EXPIRE_SCHEDULE = "Expire real-time reseller baskets"
+
+
+def ensure_realtime_schedule(**kwargs):
+    """At `migrate`: every minute, held real-time baskets past their expiry are recorded
+    EXPIRED (R9; their places are free for the reseller from the moment they expire)."""
+    Schedule.objects.get_or_create(
+        name=EXPIRE_SCHEDULE,
+        defaults={
+            "func": EXPIRE_TASK,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )

@@ -1,6 +1,7 @@
-"""The demo's reseller interfaces (issue 10): FNAC, Ticketnet and SecuTix-file with mappings,
+"""The demo's reseller interfaces (issues 10, 11): FNAC, Ticketnet and SecuTix-file with mappings,
 contingents on a few performances and active schedules, set up twice with the same result,
-and their first export accepted by the sandbox over SOAP."""
+and their first export accepted by the sandbox over SOAP; Digitick and ClassicTic (real-time)
+with their API accounts, contingents and no export schedule, selling through the API."""
 
 from io import StringIO
 
@@ -28,12 +29,19 @@ def test_the_demo_interfaces_export_to_the_sandbox(live_server):
     call_command("load_demo_resellers", "--sandbox-url", live_server.url, stdout=StringIO())
     first = state()
     codes, mappings, seats, schedules = first
-    assert codes == ["fnac", "secutix-file", "ticketnet"]
-    assert mappings > 3 * 5 and seats > 0 and schedules == 6
+    assert codes == ["classictic", "digitick", "fnac", "secutix-file", "ticketnet"]
+    assert mappings > 5 * 5 and seats > 0 and schedules == 6
     call_command("load_demo_resellers", "--sandbox-url", live_server.url, stdout=StringIO())
     assert state() == first
-    for interface in ResellerInterface.objects.all():
+    batch = ResellerInterface.objects.exclude(kind__in=ResellerInterface.REALTIME_KINDS)
+    for interface in batch:
         run = services.export_contingents(interface)
         assert run.state == Run.State.OK, list(run.errors.values_list("message", flat=True))
         assert run.exported > 0
-    assert not ContingentSeat.objects.filter(state="TO_EXPORT").exists()
+    assert not ContingentSeat.objects.filter(
+        state="TO_EXPORT", contingent__interface__in=batch
+    ).exists()
+    for code in ("digitick", "classictic"):
+        interface = ResellerInterface.objects.get(code=code)
+        assert interface.api_account.username == f"CUBE_{code.upper()}"
+        assert interface.contingents.exists()
