@@ -460,7 +460,7 @@ def confirm(interface, basket_id, data):
         return existing, False
     try:
         with transaction.atomic():
-            return _confirm(interface, basket.pk, reference, names), True
+            return _confirm(interface, basket.pk, reference, names)
     except IntegrityError:  # the same sale reference confirmed meanwhile: the constraint's word
         existing = Basket.objects.filter(interface=interface, sale_reference=reference).first()
         if existing is None:
@@ -470,8 +470,8 @@ def confirm(interface, basket_id, data):
 
 def _confirm(interface, basket_id, reference, names):
     basket = basket_of(interface, basket_id, lock=True)  # 1. this path's "order": the basket
-    if basket.state == B.CONFIRMED:
-        return basket
+    if basket.state == B.CONFIRMED:  # confirmed meanwhile (the lock waited for it)
+        return basket, False
     contingent = basket.contingent
     performance = contingent.performance
     contact = interface.waiting_contact
@@ -520,7 +520,7 @@ def _confirm(interface, basket_id, reference, names):
     basket.sale_reference = reference
     basket.confirmed_at = now
     basket.save(update_fields=["state", "order", "sale_reference", "confirmed_at"])
-    return basket
+    return basket, True
 
 
 def release_basket(interface, basket_id):
