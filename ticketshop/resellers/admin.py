@@ -25,6 +25,7 @@ from ticketshop.resellers.models import (
     RunError,
     TicketScan,
 )
+from ticketshop.resellers.reports import ReportsMixin
 from ticketshop.sales.lifecycle import BookingError
 
 SECRETS = ("allotment_password", "sales_password", "access_password")
@@ -86,7 +87,7 @@ def _report(modeladmin, request, run):
 
 
 @admin.register(ResellerInterface)
-class ResellerInterfaceAdmin(admin.ModelAdmin):
+class ResellerInterfaceAdmin(ReportsMixin, admin.ModelAdmin):
     form = InterfaceForm
     list_display = ("code", "__str__", "kind", "status", "price_policy", "last_run")
     inlines = [MappingInline]
