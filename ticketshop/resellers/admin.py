@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ticketshop.catalogue.models import Block, SeatCategory
-from ticketshop.resellers import access, services
+from ticketshop.resellers import access, locks, services
 from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
 from ticketshop.resellers.mappings import describe
 from ticketshop.resellers.models import (
@@ -318,6 +318,10 @@ class RunAdmin(admin.ModelAdmin):
     )
     list_filter = ("interface", "kind", "state", "dry_run")
     inlines = [RunErrorInline]
+
+    def changelist_view(self, request, extra_context=None):
+        locks.reap_interrupted()  # a run whose process died is shown "Interrupted", not running
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("errors"))
     def error_classes(self, obj):

@@ -10,7 +10,7 @@ from lxml.etree import XMLSyntaxError
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
-from ticketshop.resellers import conf
+from ticketshop.resellers import conf, locks
 
 
 class ExternalError(Exception):
@@ -72,17 +72,21 @@ class ResellerClient:
         i = self.interface
         return self._service(i.get_access_url, i.access_user, i.access_password)
 
+    def _op(self, service, operation, *args, **kwargs):
+        locks.beat(self.interface.pk)  # a run calling its reseller is alive: renew its lock
+        return _call(service, operation, *args, **kwargs)
+
     # --- operations --------------------------------------------------------------------------
 
     def allot(self, **kwargs):
-        return _call(self.allotments, "allot", self.interface.manager_code, **kwargs)
+        return self._op(self.allotments, "allot", self.interface.manager_code, **kwargs)
 
     def take_back(self, **kwargs):
-        return _call(self.allotments, "takeBack", self.interface.manager_code, **kwargs)
+        return self._op(self.allotments, "takeBack", self.interface.manager_code, **kwargs)
 
     def list_allotment(self, performance_code):
         return (
-            _call(
+            self._op(
                 self.allotments,
                 "listAllotment",
                 self.interface.manager_code,
@@ -93,21 +97,21 @@ class ResellerClient:
 
     def get_sales(self, since, until=None):
         return (
-            _call(
+            self._op(
                 self.sales_state, "getSales", self.interface.manager_code, since=since, until=until
             )
             or []
         )
 
     def access_barcodes(self, performance_code):
-        prepared = _call(
+        prepared = self._op(
             self.prepare_access,
             "prepareAccessControl",
             self.interface.manager_code,
             performanceCode=performance_code,
         )
         return (
-            _call(
+            self._op(
                 self.get_access,
                 "getAccessControl",
                 self.interface.manager_code,

@@ -6,7 +6,10 @@ from django.conf import settings
 DEFAULTS = {
     "SOAP_TIMEOUT": 10,  # seconds, connection and whole operation (zeep's transport)
     "CASCADE_HOURS": 24,  # no export while the last sales integration is older (R10)
-    "LOCK_MINUTES": 30,  # a run's lock on its interface is considered stale after this
+    # A run's lock on its interface is a lease of LOCK_SECONDS renewed every HEARTBEAT_SECONDS
+    # while the run progresses (locks.py); a holder dead on this host loses it at once.
+    "LOCK_SECONDS": 300,
+    "HEARTBEAT_SECONDS": 30,
     "EXPORT_MINUTES": 24 * 60,  # the schedules (R5)
     "INTEGRATE_MINUTES": 4 * 60,
     "REALTIME_BASKET_MINUTES": 10,  # a real-time reseller's hold lasts this long (R9)

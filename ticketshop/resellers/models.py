@@ -296,6 +296,7 @@ class Run(models.Model):
         OK = "OK", _("Succeeded")
         FAILED = "FAILED", _("Failed")
         REFUSED = "REFUSED", _("Refused (another run in progress)")
+        INTERRUPTED = "INTERRUPTED", _("Interrupted (its process stopped)")
 
     interface = models.ForeignKey(ResellerInterface, models.CASCADE, related_name="runs")
     kind = models.CharField(_("function"), max_length=10, choices=Kind)
@@ -308,7 +309,7 @@ class Run(models.Model):
         related_name="+",
         help_text=_("A manual run for one product only."),
     )
-    state = models.CharField(_("state"), max_length=10, choices=State, default=State.RUNNING)
+    state = models.CharField(_("state"), max_length=12, choices=State, default=State.RUNNING)
     started_at = models.DateTimeField(_("start"), auto_now_add=True)
     ended_at = models.DateTimeField(_("end"), null=True, blank=True)
     window_start = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,8 @@
 
 Every run:
 - takes the interface's lock (a compare-and-set UPDATE of its row: works across processes on
-  SQLite and PostgreSQL); a second run of the same interface meanwhile is REFUSED and logged;
+  SQLite and PostgreSQL; a lease renewed while the run progresses, lost at once when its
+  holder process dies: locks.py); a second run of the same interface meanwhile is REFUSED and logged;
 - reads the reseller (SOAP via zeep), then checks EVERY mapping and rule it needs BEFORE it
   changes anything: any error and the run fails with nothing changed;
 - applies each change in its own transaction, idempotent (one order per reseller sale id by a
@@ -13,13 +14,11 @@ Every run:
 
 import datetime as dt
 import logging
-import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ticketshop.catalogue.models import Performance, Price
@@ -27,6 +26,7 @@ from ticketshop.organisation.mail import send_templated_mail
 from ticketshop.resellers import conf
 from ticketshop.resellers.client import ExternalError, ResellerClient
 from ticketshop.resellers.contingents import release
+from ticketshop.resellers.locks import acquire_lock, release_lock
 from ticketshop.resellers.mappings import Mapper, MappingError
 from ticketshop.resellers.models import (
     Contingent,
@@ -63,26 +63,7 @@ class RunFailed(Exception):
         self.errors = errors
 
 
-# --- the interface's lock ------------------------------------------------------------------
-
-
-def acquire_lock(interface, now=None):
-    """The run's token, or None when another run holds the interface (its lock not stale)."""
-    now = now or timezone.now()
-    token = secrets.token_hex(8)
-    until = now + dt.timedelta(minutes=conf.get("LOCK_MINUTES"))
-    taken = (
-        ResellerInterface.objects.filter(pk=interface.pk)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=until, locked_by=token)
-    )
-    return token if taken else None
-
-
-def release_lock(interface, token):
-    ResellerInterface.objects.filter(pk=interface.pk, locked_by=token).update(
-        locked_until=None, locked_by=""
-    )
+# --- the interface's lock: ticketshop/resellers/locks.py (dies with its holder, renewed) ------
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -140,9 +121,10 @@ def _run(interface, kind, body, dry_run=False, **fields):
     except Exception as exc:  # anything else is ours: technical, call support
         log.exception("reseller run %s failed", run.pk)
         return _finish(run, [(E.TECHNICAL, f"{type(exc).__name__}: {exc}")])
+    else:
+        return _finish(run)  # ended before the lock goes: a free lock means no live run
     finally:
         release_lock(interface, token)
-    return _finish(run)
 
 
 # --- export (R2, R10) -----------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from ticketshop.resellers.models import ResellerInterface
+from ticketshop.resellers import locks
+from ticketshop.resellers.models import ResellerInterface, Run
 from ticketshop.resellers.schedules import delete_schedules, sync_schedules
 
 
@@ -16,3 +17,10 @@ def interface_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=ResellerInterface, dispatch_uid="reseller-schedules-delete")
 def interface_deleted(sender, instance, **kwargs):
     delete_schedules(instance)
+
+
+@receiver(post_save, sender=Run, dispatch_uid="reseller-run-heartbeat")
+def run_saved(sender, instance, raw=False, **kwargs):
+    """A run that records its progress renews its interface's lock (locks.beat)."""
+    if not raw and instance.state == Run.State.RUNNING:
+        locks.beat(instance.interface_id)
