@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0003_orderline_cancelled_at_alter_order_status_and_more'),
+        ("sales", "0003_orderline_cancelled_at_alter_order_status_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='terms_accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='terms of sale accepted at'),
+            model_name="order",
+            name="terms_accepted_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="terms of sale accepted at"
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='terms_url',
-            field=models.CharField(blank=True, max_length=500, verbose_name='terms of sale accepted (URL)'),
+            model_name="order",
+            name="terms_url",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="terms of sale accepted (URL)"
+            ),
         ),
     ]
