@@ -19,7 +19,7 @@ from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
 from secutix_integration import conf
-from secutix_integration.sso import metadata
+from secutix_integration.sso import metadata, xmlsec_backend
 
 # The files the website reads in SECUTIX["KEYS_DIR"]. In the embedded one-host default they are
 # written by the ticketshop's `generate_saml_keys` (ticketshop/idp/keys.py names them too): the
@@ -62,6 +62,7 @@ def sp_config_dict():
     base = website_url()
     return {
         "entityid": f"{base}/saml2/metadata/",
+        "crypto_backend": xmlsec_backend.NAME,  # in-process signatures (issue 15, P5)
         "xmlsec_binary": xmlsec_binary(),
         "key_file": str(keys_dir() / SP_KEY),
         "cert_file": str(keys_dir() / SP_CERT),

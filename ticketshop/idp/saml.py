@@ -19,7 +19,7 @@ from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
 from ticketshop import conf
-from ticketshop.idp import attributes, keys
+from ticketshop.idp import attributes, keys, xmlsec_backend
 from ticketshop.idp.models import ServiceProvider
 
 ASSERTION_LIFETIME_MINUTES = 5
@@ -56,6 +56,7 @@ def bundled_website_metadata_xml():
     conf.load(
         {
             "entityid": sp_entity_id(),
+            "crypto_backend": xmlsec_backend.NAME,
             "xmlsec_binary": xmlsec_binary(),
             "cert_file": str(keys.key_path(keys.SP_CERT)),
             "service": {
@@ -84,6 +85,7 @@ def idp_config_dict(providers=()):
     base = ticketshop_url()
     conf = {
         "entityid": idp_entity_id(),
+        "crypto_backend": xmlsec_backend.NAME,  # in-process signatures (issue 15, P5)
         "xmlsec_binary": xmlsec_binary(),
         "key_file": str(keys.key_path(keys.IDP_KEY)),
         "cert_file": str(keys.key_path(keys.IDP_CERT)),

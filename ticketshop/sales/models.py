@@ -98,6 +98,11 @@ class Order(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # L6 (issue 12): the terms of sale the buyer accepted at checkout — when, and the address
+    # of the text shown (the point of sales' terms URL in the buyer's language; a new version
+    # of the terms is published at a new address or dated on its page).
+    terms_accepted_at = models.DateTimeField(_("terms of sale accepted at"), null=True, blank=True)
+    terms_url = models.CharField(_("terms of sale accepted (URL)"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("order")

@@ -245,6 +245,15 @@ def cart_cancel(request, lang):
     return carts.clear_cookie(HttpResponseRedirect(cart_url(lang)))
 
 
+def _record_terms(order, url):
+    """L6: the terms of sale accepted, on the order: when, and the text's address (the one the
+    cart linked to). Kept if the payment then fails: they were accepted."""
+    order.terms_accepted_at, order.terms_url = timezone.now(), url[:500]
+    Order.objects.filter(pk=order.pk).update(
+        terms_accepted_at=order.terms_accepted_at, terms_url=order.terms_url
+    )
+
+
 @in_language
 @require_POST
 def checkout(request, lang):
@@ -261,6 +270,7 @@ def checkout(request, lang):
         context = _cart_context(request, lang, order)
         context["terms_error"] = _("Please accept the terms of sale to pay.")
         return render(request, "shop/cart.html", context, status=400)
+    _record_terms(order, order.point_of_sales.external_url("terms_of_sale_url", lang))
     back = request.build_absolute_uri(reverse("shop:payment_return", args=[lang]))
     notify = request.build_absolute_uri(reverse("shop:payment_notify"))
     holders = {
