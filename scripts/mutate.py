@@ -26,15 +26,26 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "var" / "mutate"
-TREE = OUT / "tree"
 BIN = PROJECT / ".venv" / "bin"
 
 # module -> the tests that guard its rules (fast ones: each mutant runs them)
 MODULES = {
+    # the booking core: the order lifecycle, the holds (reservations), the service's face
+    "ticketshop/sales/lifecycle.py": [
+        "tests/ticketshop/payments/test_checkout.py",
+        "tests/ticketshop/sales/test_refund_emails.py",
+        "tests/ticketshop/shop/test_shop.py",
+        "tests/ticketshop/sales/test_tickets.py",
+    ],
+    "ticketshop/sales/holds.py": [
+        "tests/ticketshop/shop/test_shop.py",
+        "tests/ticketshop/sales/test_availability.py",
+        "tests/ticketshop/payments/test_checkout.py",
+    ],
     "ticketshop/sales/services.py": [
+        "tests/ticketshop/sales/test_tickets.py",
         "tests/ticketshop/shop/test_shop.py",
         "tests/ticketshop/payments/test_checkout.py",
-        "tests/ticketshop/sales/test_tickets.py",
     ],
     "ticketshop/payments/services.py": [
         "tests/ticketshop/payments/test_checkout.py",
@@ -95,15 +106,21 @@ def slug(module):
     return module.replace("/", "_").removesuffix(".py")
 
 
-def fresh_tree():
+def tree(module):
+    """Each module is mutated in its own copy: two modules can be run side by side."""
+    return OUT / "tree" / slug(module)
+
+
+def fresh_tree(module):
     """The committed tree, as a fresh clone has it, with the shared virtualenv."""
-    subprocess.run(["rm", "-rf", str(TREE)], check=True)
-    TREE.mkdir(parents=True)
+    copy = tree(module)
+    subprocess.run(["rm", "-rf", str(copy)], check=True)
+    copy.mkdir(parents=True)
     archive = subprocess.run(
         ["git", "archive", "HEAD"], cwd=PROJECT, capture_output=True, check=True
     ).stdout
-    subprocess.run(["tar", "-x", "-C", str(TREE)], input=archive, check=True)
-    os.symlink(PROJECT / ".venv", TREE / ".venv")
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    os.symlink(PROJECT / ".venv", copy / ".venv")
 
 
 def test_command(tests):
@@ -121,13 +138,14 @@ def environment(module):
     db_dir = OUT / "db" / slug(module)
     db_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    return {**env, "MUTATE_DB_DIR": str(db_dir), "PYTHONPATH": str(TREE / "site")}
+    return {**env, "MUTATE_DB_DIR": str(db_dir), "PYTHONPATH": str(tree(module) / "site")}
 
 
 def mutate(module):
     tests = MODULES.get(module)
     if tests is None:
         sys.exit(f"unknown module {module}; known: {', '.join(MODULES)}")
+    fresh_tree(module)
     env = environment(module)
     config = OUT / f"{slug(module)}.toml"
     session = OUT / f"{slug(module)}.sqlite"
@@ -141,18 +159,25 @@ def mutate(module):
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
     print(f"==> {module}: the tests, unmutated (also builds the reusable test database)")
-    baseline = subprocess.run(command.split(), cwd=TREE, env=env, capture_output=True, text=True)
+    baseline = subprocess.run(
+        command.split(), cwd=tree(module), env=env, capture_output=True, text=True
+    )
     if baseline.returncode != 0:
         print(baseline.stdout[-3000:], baseline.stderr[-3000:])
         sys.exit(f"{module}: the tests fail without any mutant; fix them first")
     session.unlink(missing_ok=True)
     run = [str(BIN / "cosmic-ray"), "init", str(config), str(session)]
-    subprocess.run(run, cwd=TREE, env=env, check=True)
-    subprocess.run([str(BIN / "cr-filter-pragma"), str(session)], cwd=TREE, env=env, check=True)
+    subprocess.run(run, cwd=tree(module), env=env, check=True)
+    subprocess.run(
+        [str(BIN / "cr-filter-pragma"), str(session)], cwd=tree(module), env=env, check=True
+    )
     started = time.monotonic()
     print(f"==> {module}: running the tests against each mutant")
     subprocess.run(
-        [str(BIN / "cosmic-ray"), "exec", str(config), str(session)], cwd=TREE, env=env, check=True
+        [str(BIN / "cosmic-ray"), "exec", str(config), str(session)],
+        cwd=tree(module),
+        env=env,
+        check=True,
     )
     return summarise(module, session, time.monotonic() - started)
 
@@ -166,8 +191,9 @@ def recheck_survivors(module):
     session = OUT / f"{slug(module)}.sqlite"
     if not session.exists():
         sys.exit(f"{module}: no session to re-check; run without --survivors first")
+    fresh_tree(module)
     os.environ.update(environment(module))
-    os.chdir(TREE)
+    os.chdir(tree(module))
     command = test_command(MODULES[module])
     started = time.monotonic()
     with use_db(str(session), WorkDB.Mode.open) as db:
@@ -267,7 +293,6 @@ def main(args):
     survivors_only = "--survivors" in args
     modules = [a for a in args if a != "--survivors"] or list(MODULES)
     OUT.mkdir(parents=True, exist_ok=True)
-    fresh_tree()
     run = recheck_survivors if survivors_only else mutate
     report([run(module) for module in modules])
 
