@@ -45,8 +45,8 @@ MODULES = {
         "tests/ticketshop/shop/test_shop.py",
     ],
     "ticketshop/sales/holds.py": [
+        "tests/ticketshop/sales/test_hold_rules.py",
         "tests/ticketshop/shop/test_shop.py",
-        "tests/ticketshop/sales/test_availability.py",
         "tests/ticketshop/payments/test_checkout.py",
     ],
     "ticketshop/sales/services.py": [
