@@ -321,6 +321,7 @@ def summarise(module, session, seconds):
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         done = list(db.completed_work_items)
+        pending = db.num_work_items - db.num_results  # an interrupted session (random order)
     ran = [
         (item, result) for item, result in done if result.worker_outcome != WorkerOutcome.SKIPPED
     ]
@@ -331,6 +332,7 @@ def summarise(module, session, seconds):
         "module": module,
         "mutants": len(ran),
         "skipped": len(done) - len(ran),
+        "pending": pending,
         "killed": killed,
         "incompetent": len(incompetent),
         "survivors": survivors,
@@ -352,13 +354,13 @@ def report(results, not_run):
         f"# Mutation testing — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         "| module | mutants run | killed | of which incompetent | survived | kill ratio "
-        "| not run (operator subset, sample) | time |",
-        "|---|---|---|---|---|---|---|---|",
+        "| not run (operator subset, sample) | not reached (interrupted) | time |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['module']} | {r['mutants']} | {r['killed']} | {r['incompetent']} "
-            f"| {len(r['survivors'])} | {r['ratio']:.1%} | {r['skipped']} "
+            f"| {len(r['survivors'])} | {r['ratio']:.1%} | {r['skipped']} | {r['pending']} "
             f"| {r['seconds'] / 60:.0f} min |"
         )
     if not_run:
@@ -398,7 +400,9 @@ def report(results, not_run):
         print(
             f"mutation kill ratio  {r['module']:<36} {r['ratio']:7.1%}  "
             f"({r['killed']}/{r['mutants']} killed, {len(r['survivors'])} survived, "
-            f"{explained} of them equivalent)"
+            f"{explained} of them equivalent"
+            + (f"; {r['pending']} not reached" if r["pending"] else "")
+            + ")"
         )
     for module in not_run:
         print(f"mutation kill ratio  {module:<36} not run")
