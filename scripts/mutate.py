@@ -13,12 +13,19 @@ database kept between runs so that a mutant does not pay for the migrations.
         after new tests: runs the tests of the committed tree against the last session's
         survivors only (minutes, not hours) and updates the figures
 
+    scripts/mutate.sh --report [module.py ...]
+        the figures and survivors of the sessions already run (two modules can run side by
+        side, each in its own copy: this gathers them in one report); runs nothing
+
 Prints the kill ratio per module and writes var/mutate/report.md (every survivor with its diff).
 A line that must not be mutated (an equivalent mutant) carries `# pragma: no mutate`.
 """
 
 import datetime as dt
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,19 +33,31 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 OUT = PROJECT / "var" / "mutate"
-TREE = OUT / "tree"
 BIN = PROJECT / ".venv" / "bin"
 
 # module -> the tests that guard its rules (fast ones: each mutant runs them)
 MODULES = {
-    "ticketshop/sales/services.py": [
+    # the booking core: the order lifecycle, the holds (reservations), the service's face
+    "ticketshop/sales/lifecycle.py": [
+        "tests/ticketshop/sales/test_lifecycle_rules.py",
+        "tests/ticketshop/payments/test_checkout.py",
+        "tests/ticketshop/sales/test_money.py",
+        "tests/ticketshop/shop/test_shop.py",
+    ],
+    "ticketshop/sales/holds.py": [
+        "tests/ticketshop/sales/test_hold_rules.py",
         "tests/ticketshop/shop/test_shop.py",
         "tests/ticketshop/payments/test_checkout.py",
+    ],
+    "ticketshop/sales/services.py": [
         "tests/ticketshop/sales/test_tickets.py",
+        "tests/ticketshop/shop/test_shop.py",
+        "tests/ticketshop/payments/test_checkout.py",
     ],
     "ticketshop/payments/services.py": [
+        "tests/ticketshop/payments/test_payment_rules.py",
         "tests/ticketshop/payments/test_checkout.py",
-        "tests/ticketshop/sales/test_tickets.py",
+        "tests/ticketshop/sales/test_money.py",
     ],
     # contacts/services.py is an index of the modules below since issue 14 split it by concern
     "ticketshop/contacts/links.py": [
@@ -74,8 +93,86 @@ MODULES = {
         "tests/secutix_integration/test_import_keeps_editors_fields.py",
         "tests/secutix_integration/test_safe_import.py",
     ],
+    # the reseller runs (R2, R5–R7, R10): SOAP to the bundled sandbox on the live server
+    "ticketshop/resellers/services.py": [
+        "tests/ticketshop/resellers/test_runs.py",
+    ],
 }
 MUTANT_TIMEOUT_SECONDS = 600
+
+# The operators run: a "sufficient" subset (selective mutation). Cosmic-ray replaces each
+# comparison by all 7 others and each arithmetic operator by all 11 others; a test that notices
+# the negation and the off-by-one of a comparison (== / !=, < / <=, < / >=) notices the rest, and
+# `a + b` -> `a << b` only crashes. Kept: negation and boundary of comparisons, the inverse of
+# arithmetic and of `|`/`&` (Q objects), and every other operator in full (`not` added or
+# removed, `and`/`or`, True/False, numbers, loops, exceptions, decorators). The others are marked
+# skipped in the session (counted apart, never as killed). `--all-operators` runs them too.
+SELECTED_VARIANTS = {
+    "ReplaceComparisonOperator": {
+        ("Eq", "NotEq"),
+        ("NotEq", "Eq"),
+        ("Is", "IsNot"),
+        ("IsNot", "Is"),
+        ("Lt", "GtE"),
+        ("Lt", "LtE"),
+        ("LtE", "Gt"),
+        ("LtE", "Lt"),
+        ("Gt", "LtE"),
+        ("Gt", "GtE"),
+        ("GtE", "Lt"),
+        ("GtE", "Gt"),
+    },
+    "ReplaceBinaryOperator": {
+        ("Add", "Sub"),
+        ("Sub", "Add"),
+        ("Mul", "Div"),
+        ("Div", "Mul"),
+        ("FloorDiv", "Div"),
+        ("Pow", "Mul"),
+        ("BitOr", "BitAnd"),
+        ("BitAnd", "BitOr"),
+    },
+}
+SAMPLE_SEED = 18
+
+
+def selected(operator):
+    family, _, variant = operator.split("/")[-1].partition("_")
+    if family in SELECTED_VARIANTS:
+        return tuple(variant.split("_")) in SELECTED_VARIANTS[family]
+    if family == "ReplaceUnaryOperator":
+        return variant.startswith("Delete_")  # `not x` -> `x`; not `-x` -> `~x`
+    return True
+
+
+def narrow(session, all_operators, sample):
+    """Skip the operators outside the subset and, with `sample`, all but `sample` mutants drawn
+    at random (fixed seed: the same sample again) — an estimate when time is short."""
+    import random
+
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        pending = list(db.pending_work_items)
+        keep = [i for i in pending if all_operators or selected(i.mutations[0].operator_name)]
+        kept = {i.job_id for i in keep}
+        for item in pending:
+            if item.job_id not in kept:
+                db.set_result(
+                    item.job_id,
+                    WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="operator not run"),
+                )
+        if sample and sample < len(keep):
+            chosen = set(random.Random(SAMPLE_SEED).sample([i.job_id for i in keep], sample))
+            for item in keep:
+                if item.job_id not in chosen:
+                    db.set_result(
+                        item.job_id,
+                        WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="not in sample"),
+                    )
+        return len(pending), len(keep)
+
 
 # Survivors that no test can kill because they do not change behaviour (equivalent mutants):
 # (module, operator, a fragment of the original line) -> why. The report shows the reason.
@@ -95,39 +192,63 @@ def slug(module):
     return module.replace("/", "_").removesuffix(".py")
 
 
-def fresh_tree():
+def tree(module):
+    """Each module is mutated in its own copy: two modules can be run side by side."""
+    return OUT / "tree" / slug(module)
+
+
+def fresh_tree(module):
     """The committed tree, as a fresh clone has it, with the shared virtualenv."""
-    subprocess.run(["rm", "-rf", str(TREE)], check=True)
-    TREE.mkdir(parents=True)
+    copy = tree(module)
+    subprocess.run(["rm", "-rf", str(copy)], check=True)
+    copy.mkdir(parents=True)
     archive = subprocess.run(
         ["git", "archive", "HEAD"], cwd=PROJECT, capture_output=True, check=True
     ).stdout
-    subprocess.run(["tar", "-x", "-C", str(TREE)], input=archive, check=True)
-    os.symlink(PROJECT / ".venv", TREE / ".venv")
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    os.symlink(PROJECT / ".venv", copy / ".venv")
 
 
 def test_command(tests):
     return " ".join(
         [
             str(BIN / "python"),
-            "-m pytest -x -q -p no:randomly -p no:cacheprovider",
+            # no per-test timeout: cosmic-ray's (MUTANT_TIMEOUT_SECONDS) bounds a mutant that
+            # loops, and the first run builds the test database (minutes on a loaded machine)
+            "-m pytest -x -q -p no:randomly -p no:cacheprovider --timeout=0",
             "--ds=tests.mutate_settings --reuse-db",
             *tests,
         ]
     )
 
 
+def migrations_key():
+    """The committed migrations' fingerprint: a reused test database is one of these."""
+    listing = subprocess.run(
+        ["git", "ls-tree", "-r", "HEAD"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line for line in listing.splitlines() if "/migrations/" in line]
+    return hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
+
+
 def environment(module):
-    db_dir = OUT / "db" / slug(module)
+    """Each module its own test database (two runs side by side), copied from another module's
+    when one was already built for the same migrations (building one is minutes of migrations)."""
+    root = OUT / "db" / migrations_key()
+    db_dir = root / slug(module)
     db_dir.mkdir(parents=True, exist_ok=True)
+    built = sorted(root.glob("*/mutate-test.sqlite3"))
+    if not (db_dir / "mutate-test.sqlite3").exists() and built:
+        shutil.copy(built[0], db_dir / "mutate-test.sqlite3")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    return {**env, "MUTATE_DB_DIR": str(db_dir), "PYTHONPATH": str(TREE / "site")}
+    return {**env, "MUTATE_DB_DIR": str(db_dir), "PYTHONPATH": str(tree(module) / "site")}
 
 
-def mutate(module):
+def mutate(module, all_operators=False, sample=None):
     tests = MODULES.get(module)
     if tests is None:
         sys.exit(f"unknown module {module}; known: {', '.join(MODULES)}")
+    fresh_tree(module)
     env = environment(module)
     config = OUT / f"{slug(module)}.toml"
     session = OUT / f"{slug(module)}.sqlite"
@@ -141,18 +262,30 @@ def mutate(module):
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
     print(f"==> {module}: the tests, unmutated (also builds the reusable test database)")
-    baseline = subprocess.run(command.split(), cwd=TREE, env=env, capture_output=True, text=True)
+    baseline = subprocess.run(
+        command.split(), cwd=tree(module), env=env, capture_output=True, text=True
+    )
     if baseline.returncode != 0:
         print(baseline.stdout[-3000:], baseline.stderr[-3000:])
         sys.exit(f"{module}: the tests fail without any mutant; fix them first")
     session.unlink(missing_ok=True)
     run = [str(BIN / "cosmic-ray"), "init", str(config), str(session)]
-    subprocess.run(run, cwd=TREE, env=env, check=True)
-    subprocess.run([str(BIN / "cr-filter-pragma"), str(session)], cwd=TREE, env=env, check=True)
+    subprocess.run(run, cwd=tree(module), env=env, check=True)
+    subprocess.run(
+        [str(BIN / "cr-filter-pragma"), str(session)], cwd=tree(module), env=env, check=True
+    )
+    total, kept = narrow(session, all_operators, sample)
+    print(
+        f"==> {module}: {kept} of {total} mutants run"
+        + (f" (a sample of {sample})" if sample and sample < kept else "")
+    )
     started = time.monotonic()
     print(f"==> {module}: running the tests against each mutant")
     subprocess.run(
-        [str(BIN / "cosmic-ray"), "exec", str(config), str(session)], cwd=TREE, env=env, check=True
+        [str(BIN / "cosmic-ray"), "exec", str(config), str(session)],
+        cwd=tree(module),
+        env=env,
+        check=True,
     )
     return summarise(module, session, time.monotonic() - started)
 
@@ -166,8 +299,9 @@ def recheck_survivors(module):
     session = OUT / f"{slug(module)}.sqlite"
     if not session.exists():
         sys.exit(f"{module}: no session to re-check; run without --survivors first")
+    fresh_tree(module)
     os.environ.update(environment(module))
-    os.chdir(TREE)
+    os.chdir(tree(module))
     command = test_command(MODULES[module])
     started = time.monotonic()
     with use_db(str(session), WorkDB.Mode.open) as db:
@@ -192,6 +326,7 @@ def summarise(module, session, seconds):
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         done = list(db.completed_work_items)
+        pending = db.num_work_items - db.num_results  # an interrupted session (random order)
     ran = [
         (item, result) for item, result in done if result.worker_outcome != WorkerOutcome.SKIPPED
     ]
@@ -202,6 +337,7 @@ def summarise(module, session, seconds):
         "module": module,
         "mutants": len(ran),
         "skipped": len(done) - len(ran),
+        "pending": pending,
         "killed": killed,
         "incompetent": len(incompetent),
         "survivors": survivors,
@@ -218,18 +354,29 @@ def equivalence(module, operator, diff):
     return None
 
 
-def report(results):
+def report(results, not_run):
     lines = [
         f"# Mutation testing — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        "| module | mutants | killed | of which incompetent | survived | kill ratio | time |",
-        "|---|---|---|---|---|---|---|",
+        "| module | mutants run | killed | of which incompetent | survived | kill ratio "
+        "| not run (operator subset, sample) | not reached (interrupted) | time |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['module']} | {r['mutants']} | {r['killed']} | {r['incompetent']} "
-            f"| {len(r['survivors'])} | {r['ratio']:.1%} | {r['seconds'] / 60:.0f} min |"
+            f"| {len(r['survivors'])} | {r['ratio']:.1%} | {r['skipped']} | {r['pending']} "
+            f"| {r['seconds'] / 60:.0f} min |"
         )
+    if not_run:
+        lines += ["", "Not run: " + ", ".join(not_run)]
+    lines += ["", "History (first run, then re-checks of the survivors after new tests):", ""]
+    for r in results:
+        for h in history(r["module"]):
+            lines.append(
+                f"- {r['module']} {h['when']} {h['kind']}: {h['ratio']:.1%} "
+                f"({h['killed']}/{h['mutants']}, {h['minutes']:.0f} min)"
+            )
     for r in results:
         lines += ["", f"## Survivors in {r['module']}", ""]
         if not r["survivors"]:
@@ -258,18 +405,63 @@ def report(results):
         print(
             f"mutation kill ratio  {r['module']:<36} {r['ratio']:7.1%}  "
             f"({r['killed']}/{r['mutants']} killed, {len(r['survivors'])} survived, "
-            f"{explained} of them equivalent)"
+            f"{explained} of them equivalent"
+            + (f"; {r['pending']} not reached" if r["pending"] else "")
+            + ")"
         )
+    for module in not_run:
+        print(f"mutation kill ratio  {module:<36} not run")
     print(f"report: {OUT / 'report.md'}")
 
 
+def history(module, result=None, kind=None):
+    """The figures of every session of `module` (first run, then re-checks), kept beside it."""
+    path = OUT / f"{slug(module)}.history.json"
+    past = json.loads(path.read_text()) if path.exists() else []
+    if result is not None:
+        if kind == "run":
+            past = []  # a new session: the figures start again
+        past.append(
+            {
+                "when": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
+                "kind": kind,
+                "mutants": result["mutants"],
+                "killed": result["killed"],
+                "ratio": round(result["ratio"], 4),
+                "minutes": round(result["seconds"] / 60, 1),
+            }
+        )
+        path.write_text(json.dumps(past, indent=1))
+    return past
+
+
+def existing(module):
+    """The figures of the last session of `module`, without running anything."""
+    session = OUT / f"{slug(module)}.sqlite"
+    if not session.exists():
+        return None
+    past = history(module)
+    return summarise(module, session, sum(h["minutes"] for h in past) * 60)
+
+
 def main(args):
-    survivors_only = "--survivors" in args
-    modules = [a for a in args if a != "--survivors"] or list(MODULES)
+    flags = {a for a in args if a.startswith("--")}
+    modules = [a for a in args if not a.startswith("--")] or list(MODULES)
     OUT.mkdir(parents=True, exist_ok=True)
-    fresh_tree()
-    run = recheck_survivors if survivors_only else mutate
-    report([run(module) for module in modules])
+    if "--report" in flags:  # the figures of the sessions already run (e.g. side by side)
+        results = [r for r in map(existing, modules) if r is not None]
+        not_run = [m for m in modules if m not in {r["module"] for r in results}]
+        return report(results, not_run)
+    kind = "survivors" if "--survivors" in flags else "run"
+    sample = next((int(f.split("=")[1]) for f in flags if f.startswith("--sample=")), None)
+    results = []
+    for module in modules:
+        if kind == "survivors":
+            results.append(recheck_survivors(module))
+        else:
+            results.append(mutate(module, "--all-operators" in flags, sample))
+        history(module, results[-1], kind)
+    report(results, [])
 
 
 if __name__ == "__main__":
