@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resellers", "0001_initial"),
+        ("resellers", "0002_realtime_resellers"),
     ]
 
     operations = [
