@@ -17,6 +17,8 @@ from ticketshop.resellers import access, locks, services
 from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
 from ticketshop.resellers.mappings import describe
 from ticketshop.resellers.models import (
+    Basket,
+    BasketPlace,
     Contingent,
     Mapping,
     ResellerInterface,
@@ -43,7 +45,7 @@ class InterfaceForm(forms.ModelForm):
             "allotment_url", "allotment_user", "allotment_password",
             "prepare_access_url", "get_access_url", "access_user", "access_password",
             "waiting_contact", "point_of_sales", "price_policy", "commission_percent",
-            "allowed_families", "release_deadline_hours", "failure_emails",
+            "allowed_families", "release_deadline_hours", "failure_emails", "api_account",
         )  # fmt: skip
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRETS}
 
@@ -93,7 +95,7 @@ class ResellerInterfaceAdmin(ReportsMixin, admin.ModelAdmin):
     inlines = [MappingInline]
     actions = ["export_dry", "export_real", "integrate_dry", "integrate_real"]
     fieldsets = (
-        (None, {"fields": ("code", "kind", "external_channel", "status")}),
+        (None, {"fields": ("code", "kind", "external_channel", "status", "api_account")}),
         (_("Internal name"), {"fields": ("name_fr", "name_en", "name_de", "name_es")}),
         (
             _("Reseller's services"),
@@ -418,3 +420,30 @@ class TicketScanAdmin(admin.ModelAdmin):
                 "performance": line.performance_id if line else None,
             }
         )
+
+
+class BasketPlaceInline(admin.TabularInline):
+    model = BasketPlace
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("contingent_seat", "tariff", "customer_category", "price", "line")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Basket)
+class BasketAdmin(admin.ModelAdmin):
+    """Real-time resellers' baskets and sales (R9), read only: they sell through the API."""
+
+    list_display = ("pk", "interface", "state", "sale_reference", "order", "expires_at")
+    list_filter = ("interface", "state")
+    search_fields = ("sale_reference",)
+    list_select_related = ("interface", "order")
+    inlines = [BasketPlaceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
