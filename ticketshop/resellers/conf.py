@@ -9,6 +9,7 @@ DEFAULTS = {
     "LOCK_MINUTES": 30,  # a run's lock on its interface is considered stale after this
     "EXPORT_MINUTES": 24 * 60,  # the schedules (R5)
     "INTEGRATE_MINUTES": 4 * 60,
+    "INTEGRATION_BATCH": 500,  # sales of one performance written per transaction (R6, P6)
 }
 
 
