@@ -9,6 +9,9 @@ from types import SimpleNamespace
 import requests
 import zeep
 from lxml.etree import XMLSyntaxError
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError, ProtocolError
+from urllib3.util.retry import Retry
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
@@ -18,6 +21,22 @@ from ticketshop.resellers import conf
 def _local(element):
     tag = element.tag
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+class StaleConnectionRetry(Retry):
+    """Retries a request sent on a pooled connection the server had closed meanwhile (urllib3
+    reuses it when the server's close was not seen yet: RemoteDisconnected, no byte of an
+    answer; seen on a loaded machine), never a read that timed out or a status."""
+
+    DEFAULTS = {"total": 2, "connect": 2, "read": 2, "status": 0, "allowed_methods": None}
+
+    def __init__(self, **kwargs):
+        super().__init__(**(self.DEFAULTS | {"raise_on_status": False} | kwargs))
+
+    def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+        if error is not None and not isinstance(error, ProtocolError | NewConnectionError):
+            raise error  # a timeout, or anything else: as without retries
+        return super().increment(method, url, response=response, error=error, **kwargs)
 
 
 class ExternalError(Exception):
@@ -41,6 +60,8 @@ class ResellerClient:
         timeout = conf.get("SOAP_TIMEOUT")
         session = requests.Session()
         session.headers["Connection"] = "close"  # a few calls per run: no idle connections
+        session.mount("http://", HTTPAdapter(max_retries=StaleConnectionRetry()))
+        session.mount("https://", HTTPAdapter(max_retries=StaleConnectionRetry()))
         self.transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
 
     def _service(self, url, user, password):
