@@ -1,15 +1,18 @@
 """P6 benchmark of the reseller interfaces (issue 10), on SQLite, over the network:
 
-one season of N performances (default 200) in a hall of 900 seats, all allotted to the
-resellers' contingents (the sandbox has three instances: FNAC, Ticketnet, SecuTix-file, 300
-seats each per performance); export of N × 900 seats over SOAP to the bundled sandbox (served
-by a real HTTP server thread); then the resellers sell S seats (default 5 000) and cancel C
-(default 200), and the sales integration turns them into paid orders / cancellations. A second
-export and integration must write 0 rows (the run log excepted). Printed beside a plain bulk
-insert of the same rows (reservations, contingent seats, orders, tickets) in the same run.
+one season of N performances (default 200) in the seat race's hall of 900 seats
+(tests/ticketshop/sales/race.py), all allotted to 4 resellers' contingents (the sandbox's three
+instances, FNAC, Ticketnet, SecuTix-file, and a fourth like them: 225 seats each per
+performance); export of N × 900 seats over SOAP to the bundled sandbox (served by a real HTTP
+server thread); then the resellers sell S seats (default 5 000) and cancel C (default 200), and
+the sales integration turns them into paid orders / cancellations. A second export and
+integration must write 0 rows (the run log excepted). Printed beside a plain bulk insert of the
+rows the two write (the sandbox's held seats; per sale an order, its ticket, the reseller sale,
+the confirmation in the outbox) in the same run, and the ratio of the two.
 
-Usage: .venv/bin/python bench/bench_resellers.py [--performances N] [--sales S] [--cancels C]
-"""
+Usage: .venv/bin/python bench/bench_resellers.py [--small] [--performances N] [--sales S]
+       [--cancels C]   (default: the full P6 size; --small: 10 performances, 250 sales, 20
+       cancellations)"""
 
 import os
 import sys
@@ -21,8 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 SEATS, ROWS_OF = 900, 30
-INSTANCES = ["fnac", "ticketnet", "secutix-file"]
-CODES = {"fnac": "FNAC-CUBE", "ticketnet": "TNET-CUBE", "secutix-file": "STXF-CUBE"}
+INSTANCES = ["fnac", "ticketnet", "secutix-file", "bench4"]
+CODES = {
+    "fnac": "FNAC-CUBE",
+    "ticketnet": "TNET-CUBE",
+    "secutix-file": "STXF-CUBE",
+    "bench4": "BNC4",
+}
 
 
 def _arg(name, default):
@@ -42,6 +50,7 @@ def setup_django():
     settings.RESELLERS = {"SOAP_TIMEOUT": 120}  # a loaded machine builds WSDLs slowly
     call_command("migrate", run_syncdb=True, verbosity=0)
     call_command("setup_reseller_sandbox", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    fourth_instance()
 
 
 def serve():
@@ -53,70 +62,69 @@ def serve():
         def log_message(self, *args):
             pass
 
-    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=True)
+    class Server(ThreadedWSGIServer):
+        def handle_error(self, request, client_address):
+            import traceback
+
+            traceback.print_exc()
+
+    server = Server(("127.0.0.1", 0), Quiet, allow_reuse_address=True)
     server.set_app(WSGIHandler())
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    # A running server has its URLconf loaded: its first request imports every view (seconds).
+    import requests
+
+    requests.get(f"{base}/reseller-sandbox/fnac/Contingentement/?wsdl", timeout=300)
+    return base
 
 
 def build(performances):
+    """The hall of the seat race (tests/ticketshop/sales/race.py), 900 seats in rows of 30, and
+    a season of `performances` performances of its product."""
     import datetime as dt
 
-    from django.utils import timezone
-
+    from tests.ticketshop.sales.race import build_venue
     from ticketshop.catalogue import models as cat
     from ticketshop.contacts.models import Contact
-    from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel
+    from ticketshop.organisation.models import PointOfSales, SalesChannel
 
-    org = Organisation.objects.create(code="BENCH", name="Bench", currency="EUR")
-    today = dt.date.today()
-    season = cat.Season.objects.create(
-        organisation=org, code="S", name_en="S", start_date=today, end_date=today
-    )
-    venue = cat.Venue.objects.create(organisation=org, code="V", name_en="V")
-    hall = cat.Hall.objects.create(venue=venue, code="H", name_en="H")
-    zone = cat.Zone.objects.create(hall=hall, code="Z", name_en="Z")
-    block = cat.Block.objects.create(zone=zone, code="B", name_en="B")
-    conf = cat.LogicalConfiguration.objects.create(hall=hall, code="C", name_en="C")
-    category = cat.SeatCategory.objects.create(configuration=conf, code="CAT1", name_en="Cat 1")
-    seats = cat.Seat.objects.bulk_create(
-        [
-            cat.Seat(block=block, row=f"R{i // ROWS_OF:02d}", number=i % ROWS_OF + 1)
-            for i in range(SEATS)
-        ]
-    )
-    cat.SeatAssignment.objects.bulk_create(
-        [cat.SeatAssignment(configuration=conf, seat=s, category=category) for s in seats]
-    )
-    audience = cat.AudienceCategory.objects.create(organisation=org, code="GP", name_en="GP")
-    adult = cat.AudienceSubcategory.objects.create(category=audience, code="A", name_en="A")
-    tariff = cat.Tariff.objects.create(
-        organisation=org, code="FULL", name_en="Full", audience_subcategory=adult
-    )
-    grid = cat.PriceGrid.objects.create(organisation=org, code="G", name_en="G")
-    cat.Price.objects.create(grid=grid, seat_category=category, tariff=tariff, amount="20.00")
-    product = cat.Product.objects.create(
-        season=season, code="BENCH", family=cat.Family.EVENT, state="RUNNING", price_grid=grid
-    )
-    start = timezone.now() + dt.timedelta(days=30)
+    _pos, first, category, tariff = build_venue(SEATS, 0, rows_of=ROWS_OF)
+    product = first.product
     cat.Performance.objects.bulk_create(
         [
             cat.Performance(
                 product=product,
-                start=start + dt.timedelta(hours=i),
-                duration=dt.timedelta(hours=2),
-                state="RUNNING",
-                configuration=conf,
+                start=first.start + dt.timedelta(hours=i),
+                duration=first.duration,
+                state=first.state,
+                configuration=first.configuration,
             )
-            for i in range(performances)
+            for i in range(1, performances)
         ]
     )
+    seats = list(cat.Seat.objects.filter(block__zone__hall=first.configuration.hall).order_by("pk"))
+    org = product.season.organisation
     channel = SalesChannel.objects.create(organisation=org, code="RESELLERS", name="Resellers")
     pos = PointOfSales.objects.create(channel=channel, code="RESELLERS", name="Resellers")
     waiting = Contact.objects.create(
         organisation=org, email="waiting@bench.example", first_name="W", last_name="W"
     )
-    return season, product, category, tariff, pos, waiting, seats
+    return product.season, product, category, tariff, pos, waiting, seats
+
+
+def fourth_instance():
+    """P6 counts 4 resellers: the sandbox's three instances and a fourth like them."""
+    from reseller_sandbox.models import CONTINGENTEMENT, ETAT_VENTES, SandboxInstance, ServiceUser
+
+    instance = SandboxInstance.objects.create(slug="bench4", name="Bench 4", manager_code="BNC4")
+    for suffix, password, services in (
+        ("allot", "allot-secret", [CONTINGENTEMENT]),
+        ("sales", "sales-secret", [ETAT_VENTES]),
+    ):
+        user = ServiceUser(instance=instance, username=f"bench4-{suffix}", services=services)
+        user.set_password(password)
+        user.save()
 
 
 def interfaces(base, season, product, category, tariff, pos, waiting):
@@ -157,10 +165,11 @@ def interfaces(base, season, product, category, tariff, pos, waiting):
 
 
 def rows_written():
+    from reseller_sandbox.models import HeldSeat
     from ticketshop.resellers.models import ContingentSeat, ResellerSale
     from ticketshop.sales.models import Order, OrderLine, SeatReservation
 
-    models = (SeatReservation, ContingentSeat, Order, OrderLine, ResellerSale)
+    models = (SeatReservation, ContingentSeat, Order, OrderLine, ResellerSale, HeldSeat)
     return {
         m.__name__: (m.objects.count(), m.objects.order_by("-pk").values_list("pk").first())
         for m in models
@@ -180,15 +189,16 @@ def timed(label, figures, call):
 
 
 def main():
-    performances = _arg("--performances", 200)
-    sales, cancels = _arg("--sales", 5000), _arg("--cancels", 200)
+    small = "--small" in sys.argv
+    performances = _arg("--performances", 10 if small else 200)
+    sales = _arg("--sales", 250 if small else 5000)
+    cancels = _arg("--cancels", 20 if small else 200)
     setup_django()
     from django.core.management import call_command
     from django.db import connection
 
     from ticketshop.catalogue.models import Performance
     from ticketshop.resellers import services
-    from ticketshop.resellers.client import ResellerClient
     from ticketshop.resellers.contingents import allot_seats
     from ticketshop.resellers.models import Contingent, ContingentSeat, Run
     from ticketshop.sales.models import Order, OrderLine, SeatReservation
@@ -223,24 +233,25 @@ def main():
     exported = sum(r.exported for r in runs)
 
     # The resellers' counters: sales spread over performances and resellers, then cancels.
-    per_call = max(1, sales // (len(perfs) * len(resellers)))
+    pairs = [(p, i) for p in perfs for i in resellers]
+    per_pair, extra = divmod(sales, len(pairs))
     sold = 0
-    for performance in perfs:
-        for interface in resellers:
-            if sold >= sales:
-                break
-            n = min(per_call, sales - sold, share)
+    for index, (performance, interface) in enumerate(pairs):
+        n = min(per_pair + (index < extra), share)
+        if n:
             call_command(
                 "reseller_sandbox", "sell", interface.code, str(performance.pk), "--count",
                 str(n), "--customer-category", "44", "--names",
                 ",".join(f"Buyer {sold + k}" for k in range(n)), stdout=open(os.devnull, "w"),  # noqa: SIM115
             )  # fmt: skip
             sold += n
-    sale_ids = []
-    for interface in resellers:
-        lines = ResellerClient(interface).get_sales(services.EPOCH)
-        sale_ids += [(interface.code, line.saleId) for line in lines[: cancels // len(resellers)]]
-    for code, sale_id in sale_ids[:cancels]:
+    from reseller_sandbox.models import SaleLine
+
+    sale_ids = [
+        (line.instance.slug, line.sale_id)
+        for line in SaleLine.objects.select_related("instance").order_by("?")[:cancels]
+    ]
+    for code, sale_id in sale_ids:
         call_command("reseller_sandbox", "cancel", code, sale_id, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     runs = timed("integrate sales and cancellations over SOAP", figures, integrate_all)
@@ -259,8 +270,18 @@ def main():
 
     # A plain bulk insert of the same rows, in the same database, for comparison.
     def bulk():
+        """The rows the export and the integration insert (the sandbox's held seats; per sale an
+        order, its ticket and reservation, the reseller sale, the confirmation in the outbox),
+        each table in one bulk_create, in one transaction: the floor of what they do."""
         from django.db import transaction
+        from django.utils import timezone
 
+        from reseller_sandbox.models import HeldSeat, SandboxInstance
+        from ticketshop.resellers.models import ResellerSale
+        from ticketshop.sales.models import OrderMessage
+
+        instance = SandboxInstance.objects.get(slug="fnac")
+        now = timezone.now()
         copies = Performance.objects.bulk_create(
             [
                 Performance(
@@ -270,44 +291,63 @@ def main():
                 for p in perfs
             ]
         )  # fmt: skip
+        place = ContingentSeat.objects.first()
         with transaction.atomic():
-            reservations = SeatReservation.objects.bulk_create(
-                [SeatReservation(performance=p, seat=s) for p in copies for s in seats],
-                batch_size=5000,
-            )
-            contingent_of = {
-                (c.performance_id, c.interface_id): c.pk for c in Contingent.objects.all()
-            }
-            first = resellers[0]
-            ContingentSeat.objects.bulk_create(
+            HeldSeat.objects.bulk_create(
                 [
-                    ContingentSeat(
-                        contingent_id=contingent_of[(perfs[0].pk, first.pk)],
-                        reservation=r,
-                        seat_id=r.seat_id,
-                        state="EXPORTED",
+                    HeldSeat(
+                        instance=instance, performance_code=f"BULK-{p.pk}-{i}",
+                        manifestation_id="BENCH", performance_date=p.start, seat_id=str(s.pk),
+                        block="B", row=s.row, number=str(s.number), category_id="30",
                     )
-                    for r in reservations
+                    for p in perfs for i in range(len(resellers))
+                    for s in seats[i * share : (i + 1) * share]
+                ],
+                batch_size=5000,
+            )  # fmt: skip
+            reservations = SeatReservation.objects.bulk_create(
+                [
+                    SeatReservation(performance=p, seat=s, status="SOLD")
+                    for p in copies for s in seats
+                ][:orders],
+                batch_size=5000,
+            )  # fmt: skip
+            new_orders = Order.objects.bulk_create(
+                [
+                    Order(point_of_sales=pos, contact=waiting, status="PAID", paid_at=now)
+                    for _i in range(orders)
                 ],
                 batch_size=5000,
             )
-            new_orders = Order.objects.bulk_create(
-                [Order(point_of_sales=pos, contact=waiting, status="PAID") for _i in range(orders)]
-            )
-            OrderLine.objects.bulk_create(
+            lines = OrderLine.objects.bulk_create(
                 [
                     OrderLine(
                         order=o, reservation=r, product=product, performance_id=r.performance_id,
                         tariff=tariff, price="20.00", holder_name="Bulk", barcode=f"B{o.pk:019d}",
                     )
-                    for o, r in zip(new_orders, reservations, strict=False)
+                    for o, r in zip(new_orders, reservations, strict=True)
                 ],
                 batch_size=5000,
             )  # fmt: skip
+            ResellerSale.objects.bulk_create(
+                [
+                    ResellerSale(
+                        interface=resellers[0], sale_id=f"BULK-{o.pk}", order=o, line=line,
+                        contingent_seat=place, reseller_price="20.00", sold_at=now,
+                    )
+                    for o, line in zip(new_orders, lines, strict=True)
+                ],
+                batch_size=5000,
+            )  # fmt: skip
+            OrderMessage.objects.bulk_create(
+                [OrderMessage(order=o, kind="CONFIRMATION") for o in new_orders], batch_size=5000
+            )
 
     timed("plain bulk insert of the same rows", figures, bulk)
+    baseline = figures["plain bulk insert of the same rows"]
     print(f"exported seats: {exported}; orders created: {orders}; cancellations: {cancelled}")
     print(f"export + integration total: {total:.2f} s (target <= 60 s)")
+    print(f"ratio to the plain bulk insert: {total / baseline:.1f}x (load-independent-ish)")
     same = before == after
     print(f"second run wrote 0 rows (orders, tickets, reservations, contingent): {same}")
     if not same:

@@ -14,6 +14,7 @@ DEFAULTS = {
     "INTEGRATE_MINUTES": 4 * 60,
     "REALTIME_BASKET_MINUTES": 10,  # a real-time reseller's hold lasts this long (R9)
     "REALTIME_MAX_PLACES": 20,  # places in one real-time basket at most
+    "INTEGRATION_BATCH": 500,  # sales of one performance written per transaction (R6, P6)
 }
 
 

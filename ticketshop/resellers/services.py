@@ -13,10 +13,13 @@ Every run:
 """
 
 import datetime as dt
+import itertools
 import logging
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,13 +41,19 @@ from ticketshop.resellers.models import (
     RunError,
 )
 from ticketshop.sales.lifecycle import (
+    PAYMENT_GRACE_MINUTES,
+    SOLD_STATES,
+    InvalidTransition,
     cancel_paid_order,
     confirm_order,
     lock_places,
+    new_barcode,
     new_cart,
     start_payment,
+    transition,
 )
-from ticketshop.sales.models import OrderLine, SeatReservation
+from ticketshop.sales.models import Order, OrderLine, OrderMessage, SeatReservation
+from ticketshop.sales.signals import order_refunded
 
 log = logging.getLogger(__name__)
 S = ContingentSeat.State
@@ -171,6 +180,20 @@ def apply_release_deadline(interface, now):
         return len(fresh) + due.filter(state=S.EXPORTED).update(state=S.TO_TAKE_BACK)
 
 
+class Place(NamedTuple):
+    """A contingent place as an export reads it (pk, reservation_id: what `release` needs)."""
+
+    pk: int
+    state: str
+    seat_id: int | None
+    seat_category_id: int | None
+    reservation_id: int
+    block_id: int | None
+    block: str | None
+    row: str | None
+    number: int | None
+
+
 @dataclass
 class ExportPlan:
     contingent: Contingent
@@ -192,11 +215,23 @@ def _plan_export(contingent, mapper, errors):
             (E.MAPPING, f"{interface.code} may not sell {product.code}: family {product.family}.")
         )
         return None
-    seats = list(
-        contingent.seats.filter(state__in=(S.TO_EXPORT, S.TO_TAKE_BACK)).select_related(
-            "seat__block"
+    # Plain rows, not model instances: a season is hundreds of thousands of places.
+    seats = [
+        Place(*row)
+        for row in contingent.seats.filter(state__in=(S.TO_EXPORT, S.TO_TAKE_BACK))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "state",
+            "seat_id",
+            "seat_category_id",
+            "reservation_id",
+            "seat__block_id",
+            "seat__block__code",
+            "seat__row",
+            "seat__number",
         )
-    )
+    ]
     try:
         plan = ExportPlan(contingent, mapper.external(K.EVENT, product.pk, season))
     except MappingError as exc:
@@ -234,22 +269,20 @@ def _plan_export(contingent, mapper, errors):
                         f"{external} is mapped to a customer category of {interface.code}.",
                     )
                 )
+    blocks = {}  # block id → the reseller's id (a block without mapping keeps our code)
     for c in plan.to_export:
         if c.seat_id is None:
             key = mapped.get(c.seat_category_id)
             plan.count_by_category[key] = plan.count_by_category.get(key, 0) + 1
             continue
-        block = c.seat.block
-        try:
-            block_id = mapper.external(K.BLOCK, block.pk, season)
-        except MappingError:
-            block_id = block.code  # a block without mapping keeps our code
+        if c.block_id not in blocks:
+            blocks[c.block_id] = (mapper.all_external(K.BLOCK, c.block_id, season) or [c.block])[0]
         plan.seats.append(
             {
                 "seatId": str(c.seat_id),
-                "block": block_id,
-                "row": c.seat.row,
-                "number": str(c.seat.number),
+                "block": blocks[c.block_id],
+                "row": c.row,
+                "number": str(c.number),
                 "categoryId": mapped.get(c.seat_category_id),
             }
         )
@@ -290,6 +323,7 @@ def export_contingents(interface, dry_run=False, contingent=None, now=None):
         if dry_run:
             return
         client = client_factory(interface)
+        _allot_plans(client, plans, run)
         for plan in plans:
             _export_plan(client, plan, run, moment)
         run.save()
@@ -310,24 +344,57 @@ def _items(value, name):
     return list(inner or [])
 
 
-def _export_plan(client, plan, run, now):
-    contingent = plan.contingent
-    performance = contingent.performance
-    code = str(performance.pk)
-    if plan.to_export:
-        common = {
+ALLOT_MANY_SEATS = 20_000  # the sandbox's MAX_SEATS per call
+
+
+def _allot_plans(client, plans, run):
+    """Send the places to export: the numbered seats of many performances per allotMany call
+    (up to ALLOT_MANY_SEATS seats), an unnumbered hall's counts by `allot`; then those places
+    are EXPORTED (one UPDATE per call). A crash between the two re-sends them next time: the
+    reseller keeps a seat it holds already (idempotent by seat id)."""
+    chunk, size = [], 0
+    for plan in [p for p in plans if p.to_export]:
+        if chunk and size + len(plan.seats) > ALLOT_MANY_SEATS:
+            _allot_chunk(client, chunk, run)
+            chunk, size = [], 0
+        chunk.append(plan)
+        size += len(plan.seats)
+    if chunk:
+        _allot_chunk(client, chunk, run)
+
+
+def _allot_chunk(client, plans, run):
+    def common(plan):
+        performance = plan.contingent.performance
+        return {
             "manifestationId": plan.manifestation,
-            "performanceCode": code,
+            "performanceCode": str(performance.pk),
             "performanceDate": performance.start.astimezone(dt.UTC),
             "prices": {"CategoryPrice": plan.prices},
         }
-        if plan.seats:
-            client.allot(**common, seats={"AllottedSeat": plan.seats}, count=0, categoryId="")
+
+    numbered = [p for p in plans if p.seats]
+    if numbered:
+        client.allot_many(
+            [{**common(p), "seats": p.seats, "count": 0, "categoryId": ""} for p in numbered]
+        )
+    for plan in plans:
         for category, count in plan.count_by_category.items():
-            client.allot(**common, seats={"AllottedSeat": []}, count=count, categoryId=category)
+            client.allot(
+                **common(plan), seats={"AllottedSeat": []}, count=count, categoryId=category
+            )
+    ids = [c.pk for p in plans for c in p.to_export]
+    for start in range(0, len(ids), 10_000):
         run.exported += ContingentSeat.objects.filter(
-            pk__in=[c.pk for c in plan.to_export], state=S.TO_EXPORT
+            pk__in=ids[start : start + 10_000], state=S.TO_EXPORT
         ).update(state=S.EXPORTED)
+
+
+def _export_plan(client, plan, run, now):
+    """The places to take back of one contingent (its places to export went by _allot_plans)."""
+    contingent = plan.contingent
+    performance = contingent.performance
+    code = str(performance.pk)
     if plan.to_take_back:
         numbered = [c for c in plan.to_take_back if c.seat_id]
         unnumbered = [c for c in plan.to_take_back if not c.seat_id]
@@ -381,21 +448,61 @@ def _price(interface, reseller_price, ours):
     return reseller_price
 
 
-def _check_line(interface, line, mapper, known, batch_sales, errors):
+class _Reads:
+    """What the checks of a run's sale lines read, once per run (not once per line): the
+    performances, the interface's contingents on them, each contingent's live numbered
+    places, our prices."""
+
+    def __init__(self, interface, lines):
+        self.interface = interface
+        codes = {_int(line.performanceCode) for line in lines} - {None}
+        self.performances = Performance.objects.select_related("product__season").in_bulk(codes)
+        self.contingents = {}
+        for contingent in interface.contingents.filter(performance_id__in=codes):
+            contingent.performance = self.performances[contingent.performance_id]
+            self.contingents.setdefault(contingent.performance_id, contingent)
+        self._places, self._prices = {}, {}
+
+    def place_category(self, contingent, seat_id):
+        """The seat category of a live place (exported, to take back, sold) of the seat, or
+        False when the contingent has no such place."""
+        if contingent.pk not in self._places:
+            self._places[contingent.pk] = dict(
+                contingent.seats.filter(
+                    seat__isnull=False, state__in=(S.EXPORTED, S.TO_TAKE_BACK, S.SOLD)
+                ).values_list("seat_id", "seat_category_id")
+            )
+        return self._places[contingent.pk].get(seat_id, False)
+
+    def price(self, grid_id, category_id, tariff_id):
+        key = (grid_id, category_id, tariff_id)
+        if key not in self._prices:
+            self._prices[key] = Price.objects.filter(
+                grid_id=grid_id, seat_category_id=category_id, tariff_id=tariff_id
+            ).first()
+        return self._prices[key]
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_line(interface, line, mapper, known, batch_sales, errors, reads=None):
     """Everything one sale line needs, or its errors: (performance, contingent, tariff id,
     seat category id, price) for a SALE."""
-    try:
-        performance = Performance.objects.select_related("product__season").get(
-            pk=int(line.performanceCode)
-        )
-    except (Performance.DoesNotExist, TypeError, ValueError):
+    reads = reads or _Reads(interface, [line])
+    performance = reads.performances.get(_int(line.performanceCode))
+    if performance is None:
         errors.append(
             (E.EXTERNAL, f"Sale {line.saleId}: unknown performance {line.performanceCode}.")
         )
         return None
     product = performance.product
     season = product.season
-    contingent = interface.contingents.filter(performance=performance).first()
+    contingent = reads.contingents.get(performance.pk)
     if contingent is None:
         errors.append(
             (E.MAPPING, f"Sale {line.saleId}: {interface.code} has no contingent on {performance}.")
@@ -427,24 +534,19 @@ def _check_line(interface, line, mapper, known, batch_sales, errors):
         errors.append((E.MAPPING, f"Sale {line.saleId}: {exc}"))
         return None
     if line.seatId:
-        place = contingent.seats.filter(
-            seat_id=int(line.seatId), state__in=(S.EXPORTED, S.TO_TAKE_BACK, S.SOLD)
-        ).first()
-        if place is None:
+        category_id = reads.place_category(contingent, _int(line.seatId))
+        if category_id is False:
             errors.append(
                 (E.EXTERNAL, f"Sale {line.saleId}: seat {line.seatId} is not in the contingent.")
             )
             return None
-        category_id = place.seat_category_id
     else:
         try:
             category_id = mapper.ours(K.SEAT_CATEGORY, line.categoryId, season)
         except MappingError as exc:
             errors.append((E.MAPPING, f"Sale {line.saleId}: {exc}"))
             return None
-    price = Price.objects.filter(
-        grid_id=product.price_grid_id, seat_category_id=category_id, tariff_id=tariff_id
-    ).first()
+    price = reads.price(product.price_grid_id, category_id, tariff_id)
     if price is None:
         errors.append((E.MAPPING, f"Sale {line.saleId}: no price of ours for this tariff."))
         return None
@@ -525,6 +627,146 @@ def integrate_sale(interface, line, checked, now):
     return True
 
 
+def _in_batches(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply_lines(interface, lines, checked, now, run):
+    """The sales and cancellations in the reseller's order: each run of consecutive SALEs (or
+    CANCELs) in batches of INTEGRATION_BATCH, one transaction each (a crash keeps the batches
+    done, the next run does the rest)."""
+    size = conf.get("INTEGRATION_BATCH")
+    saved = time.monotonic()
+    for kind, group in itertools.groupby(lines, key=lambda line: line.kind):
+        for batch in _in_batches(list(group), size):
+            if kind == "SALE":
+                run.orders_created += integrate_batch(interface, batch, checked, now)
+            else:
+                cancel_batch(interface, [line.saleId for line in batch], now)
+            if time.monotonic() - saved > 5:  # the run's progress, seen in the back office
+                run.save(update_fields=["orders_created"])
+                saved = time.monotonic()
+
+
+def _free_places(contingent, sales, checked):
+    """Under the performance's lock: the contingent place each sale takes (its seat, or the
+    first free place of its category in an unnumbered hall), or ExternalError."""
+    numbered, unnumbered = {}, {}
+    rows = (
+        contingent.seats.filter(state__in=(S.EXPORTED, S.TO_TAKE_BACK))
+        .order_by("pk")
+        .values_list("pk", "seat_id", "seat_category_id", "reservation_id")
+    )
+    for row in rows:
+        if row[1] is None:
+            unnumbered.setdefault(row[2], []).append(row)
+        else:
+            numbered.setdefault(row[1], row)
+    places = []
+    for sale in sales:
+        if sale.seatId:
+            place = numbered.pop(int(sale.seatId), None)
+        else:
+            free = unnumbered.get(checked[sale.saleId].category_id) or []
+            place = free.pop(0) if free else None
+        if place is None:
+            raise ExternalError(f"Sale {sale.saleId}: no place of the contingent left for it.")
+        places.append(place)
+    return places
+
+
+def integrate_batch(interface, sales, checked, now):
+    """Reseller SALEs → one paid order each on the waiting account, in one transaction under
+    their performances' locks (by id, THE lock order), written in bulk: what `integrate_sale` writes
+    for one sale (order PAID, its place SOLD, a ticket with the beneficiary's names and the
+    reseller's barcode, the ResellerSale row, the confirmation in the outbox). Sales
+    integrated already are skipped; a constraint refusing the batch (another run, a barcode
+    used) has it done one sale at a time, which says which. Returns the orders created."""
+    pos, contact = interface.point_of_sales, interface.waiting_contact
+    try:
+        with transaction.atomic():
+            lock_places(performance_ids=[checked[sale.saleId].performance.pk for sale in sales])
+            done = set(
+                ResellerSale.objects.filter(
+                    interface=interface, sale_id__in=[sale.saleId for sale in sales]
+                ).values_list("sale_id", flat=True)
+            )
+            sales = [sale for sale in sales if sale.saleId not in done]
+            if not sales:
+                return 0
+            by_contingent = {}
+            for sale in sales:
+                by_contingent.setdefault(checked[sale.saleId].contingent, []).append(sale)
+            place_of = {}
+            for contingent, its_sales in by_contingent.items():
+                for sale, place in zip(
+                    its_sales, _free_places(contingent, its_sales, checked), strict=True
+                ):
+                    place_of[sale.saleId] = place
+            places = [place_of[sale.saleId] for sale in sales]
+            sold = SeatReservation.objects.filter(
+                pk__in=[p[3] for p in places], status=SeatReservation.Status.HELD
+            ).update(status=SeatReservation.Status.SOLD, expires_at=None, updated_at=now)
+            if sold != len(places):
+                raise ExternalError("Places of the contingent were released meanwhile.")
+            minutes = max(pos.cart_expiry_minutes, PAYMENT_GRACE_MINUTES)
+            orders = Order.objects.bulk_create(
+                [
+                    Order(
+                        point_of_sales=pos,
+                        contact=contact,
+                        currency=pos.channel.organisation.currency,
+                        status=Order.Status.PAID,
+                        expires_at=now + dt.timedelta(minutes=minutes),
+                        paid_at=now,
+                    )
+                    for _sale in sales
+                ]
+            )
+            tickets = OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=order,
+                        reservation_id=place[3],
+                        product_id=checked[sale.saleId].performance.product_id,
+                        performance=checked[sale.saleId].performance,
+                        seat_category_id=checked[sale.saleId].category_id,
+                        tariff_id=checked[sale.saleId].tariff_id,
+                        price=checked[sale.saleId].price,
+                        holder=None,  # the beneficiary's names only, never contact data (R6)
+                        holder_name=f"{sale.firstName or ''} {sale.lastName or ''}".strip(),
+                        barcode=sale.barcode or new_barcode(),
+                    )
+                    for sale, order, place in zip(sales, orders, places, strict=True)
+                ]
+            )
+            ContingentSeat.objects.filter(pk__in=[p[0] for p in places]).update(state=S.SOLD)
+            ResellerSale.objects.bulk_create(
+                [
+                    ResellerSale(
+                        interface=interface,
+                        sale_id=sale.saleId,
+                        order=order,
+                        line=ticket,
+                        contingent_seat_id=place[0],
+                        reseller_price=checked[sale.saleId].reseller_price,
+                        sold_at=sale.at,
+                    )
+                    for sale, order, ticket, place in zip(
+                        sales, orders, tickets, places, strict=True
+                    )
+                ]
+            )
+            if contact is not None:  # the outbox: sent by its task, as any order's email
+                OrderMessage.objects.bulk_create(
+                    [OrderMessage(order=o, kind=OrderMessage.Kind.CONFIRMATION) for o in orders]
+                )
+    except IntegrityError:
+        return sum(integrate_sale(interface, sale, checked[sale.saleId], now) for sale in sales)
+    return len(sales)
+
+
 def cancel_sale(interface, sale_id, now):
     """A reseller CANCEL: our ticket is cancelled through the booking core (the seat leaves
     the order), and the place is held again for the contingent (the reseller keeps it,
@@ -553,6 +795,83 @@ def cancel_sale(interface, sale_id, now):
         sale.cancelled_at = now
         sale.save(update_fields=["cancelled_at"])
     return True
+
+
+def cancel_batch(interface, sale_ids, now):
+    """Reseller CANCELs, in one transaction, written in bulk: what `cancel_sale` does for each
+    (the ticket cancelled and its order refunded as the booking core's cancellation does, the
+    place held again for the contingent), under THE lock order: the orders, then the
+    performances. Sales cancelled already are skipped. Returns how many were cancelled."""
+    with transaction.atomic():
+        sales = list(
+            ResellerSale.objects.select_for_update(of=("self",))
+            .select_related("contingent_seat", "line")
+            .filter(interface=interface, sale_id__in=sale_ids, cancelled_at__isnull=True)
+            .order_by("pk")
+        )
+        if not sales:
+            return 0
+        order_ids = sorted({sale.order_id for sale in sales})
+        orders = {
+            o.pk: o
+            for o in Order.objects.select_for_update(of=("self",))
+            .filter(pk__in=order_ids)
+            .order_by("pk")
+        }
+        if any(o.status not in SOLD_STATES for o in orders.values()) or any(
+            sale.line.cancelled_at for sale in sales
+        ):
+            raise InvalidTransition("Only a paid order can be cancelled and refunded.")
+        lines = [sale.line for sale in sales]
+        lock_places(performance_ids=[line.performance_id for line in lines])
+        SeatReservation.objects.filter(
+            pk__in=[line.reservation_id for line in lines], status=SeatReservation.Status.SOLD
+        ).update(status=SeatReservation.Status.RELEASED, updated_at=now)
+        OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(cancelled_at=now)
+        still_live = set(
+            OrderLine.objects.filter(order_id__in=order_ids, cancelled_at__isnull=True)
+            .values_list("order_id", flat=True)
+            .distinct()
+        )
+        messages = []
+        for order_id in order_ids:
+            order = orders[order_id]
+            its_lines = [line for line in lines if line.order_id == order_id]
+            amount = sum((line.price for line in its_lines), start=0)
+            transition(
+                order,
+                Order.Status.PARTLY_REFUNDED if order_id in still_live else Order.Status.REFUNDED,
+            )
+            order_refunded.send(Order, order=order, amount=amount, lines=its_lines)
+            if order.contact_id is not None:  # the outbox: sent by its task
+                messages.append(
+                    OrderMessage(order=order, kind=OrderMessage.Kind.REFUND, amount=amount)
+                )
+        OrderMessage.objects.bulk_create(messages)
+        places = [sale.contingent_seat for sale in sales]
+        reservations = SeatReservation.objects.bulk_create(
+            [
+                SeatReservation(
+                    performance_id=line.performance_id, seat_id=place.seat_id, expires_at=None
+                )
+                for line, place in zip(lines, places, strict=True)
+            ]
+        )
+        ContingentSeat.objects.filter(pk__in=[p.pk for p in places]).update(state=S.SALE_CANCELLED)
+        ContingentSeat.objects.bulk_create(
+            [
+                ContingentSeat(
+                    contingent_id=place.contingent_id,
+                    reservation=reservation,
+                    seat_id=place.seat_id,
+                    seat_category_id=place.seat_category_id,
+                    state=S.EXPORTED,
+                )
+                for place, reservation in zip(places, reservations, strict=True)
+            ]
+        )
+        ResellerSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(cancelled_at=now)
+    return len(sales)
 
 
 def last_window_end(interface):
@@ -588,11 +907,12 @@ def integrate_sales(interface, dry_run=False, product=None, now=None):
         )
         batch_sales = {sale.saleId for sale in lines if sale.kind == "SALE"}
         errors, checked = [], {}
+        reads = _Reads(interface, lines)
         for sale in lines:
             if sale.kind not in ("SALE", "CANCEL"):
                 errors.append((E.EXTERNAL, f"Sale {sale.saleId}: unknown kind {sale.kind}."))
                 continue
-            result = _check_line(interface, sale, mapper, known, batch_sales, errors)
+            result = _check_line(interface, sale, mapper, known, batch_sales, errors, reads)
             if sale.kind == "SALE" and result is not None:
                 checked[sale.saleId] = result
         run.sales = sum(1 for sale in lines if sale.kind == "SALE")
@@ -604,11 +924,6 @@ def integrate_sales(interface, dry_run=False, product=None, now=None):
         if dry_run:
             run.orders_created = len(new)
             return
-        for sale in lines:
-            if sale.kind == "SALE":
-                run.orders_created += integrate_sale(interface, sale, checked[sale.saleId], moment)
-            else:
-                cancel_sale(interface, sale.saleId, moment)
-            run.save(update_fields=["orders_created"])
+        _apply_lines(interface, lines, checked, moment, run)
 
     return _run(interface, Run.Kind.INTEGRATE, body, dry_run=dry_run, product=product)

@@ -126,7 +126,9 @@ def test_sales_and_cancellations_become_orders_on_the_waiting_account(fnac, shop
     exported(fnac, shop, count=4)
     sell(shop.concert_1, count=3)
     run = services.integrate_sales(fnac)
-    assert (run.state, run.sales, run.orders_created) == (Run.State.OK, 3, 3)
+    assert (run.state, run.sales, run.orders_created) == (Run.State.OK, 3, 3), list(
+        run.errors.values_list("message", flat=True)
+    )
     orders = Order.objects.filter(contact=fnac.waiting_contact)
     assert {o.status for o in orders} == {Order.Status.PAID}
     assert orders.count() == 3
@@ -142,7 +144,9 @@ def test_sales_and_cancellations_become_orders_on_the_waiting_account(fnac, shop
 
     cancel(sale.sale_id)
     run = services.integrate_sales(fnac)
-    assert (run.state, run.cancellations, run.orders_created) == (Run.State.OK, 1, 0)
+    assert (run.state, run.cancellations, run.orders_created) == (Run.State.OK, 1, 0), list(
+        run.errors.values_list("message", flat=True)
+    )
     sale.refresh_from_db()
     assert sale.cancelled_at is not None
     assert sale.order.status == Order.Status.REFUNDED
@@ -235,10 +239,12 @@ def test_a_reseller_that_fails_is_an_external_error(fnac, shop, failure, setting
     assert services.integrate_sales(fnac).orders_created == 1
 
 
-def test_a_crash_half_way_then_a_rerun_ends_as_one_clean_run(fnac, shop, monkeypatch):
+def test_a_crash_half_way_then_a_rerun_ends_as_one_clean_run(fnac, shop, monkeypatch, settings):
     exported(fnac, shop, count=4)
     sell(shop.concert_1, count=3)
-    real = services.integrate_sale
+    # Batches of one sale: the worker is killed after the first batch was committed.
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120, "INTEGRATION_BATCH": 1}
+    real = services.integrate_batch
     calls = []
 
     def crash_on_the_second(*args, **kwargs):
@@ -247,12 +253,13 @@ def test_a_crash_half_way_then_a_rerun_ends_as_one_clean_run(fnac, shop, monkeyp
             raise RuntimeError("worker killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "integrate_sale", crash_on_the_second)
+    monkeypatch.setattr(services, "integrate_batch", crash_on_the_second)
     crashed = services.integrate_sales(fnac)
     assert crashed.state == Run.State.FAILED
     assert crashed.errors.get().kind == RunError.Kind.TECHNICAL
     assert ResellerSale.objects.count() == 1
-    monkeypatch.setattr(services, "integrate_sale", real)
+    monkeypatch.setattr(services, "integrate_batch", real)
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120}
     rerun = services.integrate_sales(fnac)
     assert (rerun.state, rerun.orders_created) == (Run.State.OK, 2)
     assert rerun.window_start == crashed.window_start  # the failed run did not move it
