@@ -392,16 +392,15 @@ class TicketScanAdmin(admin.ModelAdmin):
         ]
 
     def check_page(self, request):
-        result = line = None
+        answer = None
         if request.method == "POST":
-            result, line = access.check_ticket(
-                request.POST.get("barcode"), request.POST.get("performance")
-            )
+            answer = access.scan(request.POST.get("barcode"), request.POST.get("performance"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Access control"),
-            "result": result,
-            "line": line,
+            "answer": answer,
+            "result": answer.status if answer else None,
+            "line": answer.line if answer else None,
             "barcode": request.POST.get("barcode", ""),
             "performance": request.POST.get("performance", ""),
         }
@@ -410,14 +409,14 @@ class TicketScanAdmin(admin.ModelAdmin):
     def check_api(self, request):
         if request.method != "POST":
             return JsonResponse({"error": "POST barcode and performance."}, status=405)
-        result, line = access.check_ticket(
-            request.POST.get("barcode"), request.POST.get("performance")
-        )
+        answer = access.scan(request.POST.get("barcode"), request.POST.get("performance"))
         return JsonResponse(
             {
-                "status": result,
-                "holder": line.holder_name if line else None,
-                "performance": line.performance_id if line else None,
+                "status": answer.status,
+                "holder": answer.holder,
+                "performance": answer.line.performance_id if answer.line else None,
+                "reseller": answer.reseller.code if answer.reseller else None,
+                "message": answer.message,
             }
         )
 

@@ -55,11 +55,13 @@ def _call(service, operation, *args, **kwargs):
 
 
 class ResellerClient:
-    def __init__(self, interface):
+    def __init__(self, interface, timeout=None):
         self.interface = interface
-        timeout = conf.get("SOAP_TIMEOUT")
+        timeout = timeout or conf.get("SOAP_TIMEOUT")
         session = requests.Session()
-        session.headers["Connection"] = "close"  # a few calls per run: no idle connections
+        # Plain HTTP/1.1 keep-alive, one session per client (a run, a scan). NOT "Connection:
+        # close" in the request only: the server then closes after answering while the client,
+        # seeing no "close" in the answer, reuses the socket → RemoteDisconnected, at random.
         session.mount("http://", HTTPAdapter(max_retries=StaleConnectionRetry()))
         session.mount("https://", HTTPAdapter(max_retries=StaleConnectionRetry()))
         self.transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)

@@ -10,6 +10,7 @@ DEFAULTS = {
     # while the run progresses (locks.py); a holder dead on this host loses it at once.
     "LOCK_SECONDS": 300,
     "HEARTBEAT_SECONDS": 30,
+    "ACCESS_TIMEOUT": 5,  # seconds: the scan check asks the reseller's GetCtrlAcces (R6)
     "EXPORT_MINUTES": 24 * 60,  # the schedules (R5)
     "INTEGRATE_MINUTES": 4 * 60,
     "REALTIME_BASKET_MINUTES": 10,  # a real-time reseller's hold lasts this long (R9)

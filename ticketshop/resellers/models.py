@@ -459,3 +459,23 @@ class BasketPlace(models.Model):
         verbose_name = _("basket place")
         verbose_name_plural = _("basket places")
         ordering = ["pk"]
+
+
+class ResellerScan(models.Model):
+    """Access control of a reseller's barcode not (yet) integrated as one of our tickets (R6):
+    the reseller's GetCtrlAcces said it is valid; the unique (performance, barcode) lets it in
+    once, and still refuses it once the sale is integrated later."""
+
+    interface = models.ForeignKey(ResellerInterface, models.CASCADE, related_name="scans")
+    performance = models.ForeignKey(Performance, models.CASCADE, related_name="+")
+    barcode = models.CharField(_("barcode"), max_length=64)
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reseller barcode scan")
+        verbose_name_plural = _("reseller barcode scans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["performance", "barcode"], name="reseller_barcode_in_once"
+            )
+        ]

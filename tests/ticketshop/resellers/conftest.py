@@ -24,7 +24,7 @@ MANAGER_CODES = {"fnac": "FNAC-CUBE", "ticketnet": "TNET-CUBE", "secutix-file": 
 @pytest.fixture(autouse=True)
 def reseller_settings(settings, keys_dir):
     settings.SECUTIX = secutix_settings(keys_dir)
-    settings.RESELLERS = {"SOAP_TIMEOUT": 120}
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120, "ACCESS_TIMEOUT": 120}  # a loaded test machine
     cache.clear()
     yield
     cache.clear()

@@ -38,6 +38,9 @@ def _setup(url):
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120}  # a loaded test machine: no timeout by accident
 
 
 def worker(url, interface_id, ready):

@@ -236,7 +236,8 @@ def test_a_reseller_that_fails_is_an_external_error(fnac, shop, failure, setting
     assert len(mail.outbox) == 1
     mode("normal")
     settings.RESELLERS = {"SOAP_TIMEOUT": 120}
-    assert services.integrate_sales(fnac).orders_created == 1
+    rerun = services.integrate_sales(fnac)
+    assert rerun.orders_created == 1, list(rerun.errors.values_list("message", flat=True))
 
 
 def test_a_crash_half_way_then_a_rerun_ends_as_one_clean_run(fnac, shop, monkeypatch, settings):
