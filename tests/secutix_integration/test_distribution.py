@@ -47,6 +47,7 @@ def test_the_wheel_holds_the_whole_plugin(wheel):
     for expected in [
         "secutix_integration/importer.py",
         "secutix_integration/sso/metadata.py",
+        "secutix_integration/sso/xmlsec_backend.py",  # its own twin of the IdP's (issue 15)
         "secutix_integration/migrations/0001_initial.py",
         "secutix_integration/migrations/0002_import_warnings_and_lock.py",
         "secutix_integration/templates/secutix_integration/import_runs.html",

@@ -3,6 +3,7 @@
 import functools
 import io
 import logging
+import unicodedata
 from pathlib import Path
 
 import segno
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.errors import FPDFException
 
 from ticketshop.multilingual import normalise_language
 from ticketshop.organisation import mail
@@ -220,6 +222,23 @@ def ticket_rows(line, language):
     return [(label, value) for label, value in rows if value]
 
 
+def _right_to_left(texts):
+    """True when a text has Arabic or Hebrew letters (bidirectional class R or AL)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for t in texts for c in str(t))
+
+
+def _shape_right_to_left(pdf, texts):
+    """Arabic and Hebrew names (issue 12): letters joined in their contextual forms and words
+    in right-to-left order, by fpdf2's text shaping (HarfBuzz, through uharfbuzz) and its
+    bidirectional algorithm. Only for a ticket that needs it: shaping costs time."""
+    if not _right_to_left(texts):
+        return
+    try:
+        pdf.set_text_shaping(use_shaping_engine=True)
+    except (ImportError, FPDFException) as error:  # uharfbuzz missing: letters unjoined
+        logger.warning("Right-to-left names print unshaped: %s", error)
+
+
 def _latin1(text):
     return str(text).encode("latin-1", "replace").decode("latin-1")
 
@@ -234,7 +253,10 @@ def ticket_pdf(line, language="en"):
         pdf.set_auto_page_break(False)
         title = _name(line.product, language)
         rows = ticket_rows(line, language)
-        unicode = _set_up_fonts(pdf, [title, *(value for _label, value in rows)])
+        texts = [title, *(value for _label, value in rows)]
+        unicode = _set_up_fonts(pdf, texts)
+        if unicode:
+            _shape_right_to_left(pdf, texts)
         text = str if unicode else _latin1
         family = "sans" if unicode else "Helvetica"
         pdf.add_page()

@@ -87,3 +87,52 @@ def test_the_ticket_speaks_the_buyers_language(client, shop, tickets):  # noqa: 
         "Michel Shapira",
     ):
         assert expected in text, (expected, text)
+
+
+ARABIC = ("محمد", "عبد الله")
+HEBREW = ("דוד", "כהן")
+
+
+def _embedded_glyph_names(reader):
+    """The glyph names of the fonts embedded in the page (subsets: only the glyphs printed)."""
+    from fontTools.ttLib import TTFont
+
+    names = set()
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        if "/DescendantFonts" not in font:
+            continue
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        data = descriptor["/FontFile2"].get_object().get_data()
+        names |= set(TTFont(io.BytesIO(data)).getGlyphOrder())
+    return names
+
+
+def test_arabic_and_hebrew_holder_names_are_shaped_and_ordered(client, shop):
+    """Issue 12: right-to-left names. Read back, the text comes out in reading order (pypdf reads
+    right-to-left runs drawn right to left; unshaped, the name came out reversed), and the Arabic
+    letters are drawn in their joined forms (presentation-form glyphs, U+FExx)."""
+    friends = [
+        make_contact(shop.org, email, first, last)
+        for email, (first, last) in (("arabic@example.com", ARABIC), ("hebrew@example.com", HEBREW))
+    ]
+    for friend in friends:
+        ContactLink.objects.create(
+            parent=shop.visitor, child=friend, kind=default_link_kind(shop.org)
+        )
+    sign_in(client)
+    hold(client, shop, {shop.full: 2}, shop.cat1)
+    order = Order.objects.get()
+    lines = list(order.lines.order_by("pk"))
+    GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
+    fields = {"accept_terms": "1", "voucher": "ALL"}
+    fields.update({f"holder_{line.pk}": f.pk for line, f in zip(lines, friends, strict=True)})
+    assert client.post("/shop/en/cart/checkout/", fields).status_code == 302
+    for line, (first, last) in zip(lines, (ARABIC, HEBREW), strict=True):
+        reader, text = pdf_text(client, line)
+        assert f"{first} {last}" in text, text
+        assert f"{first} {last}"[::-1] not in text
+        assert "?" not in text
+    reader, _text = pdf_text(client, lines[0])
+    joined = {name for name in _embedded_glyph_names(reader) if name.startswith("uniFE")}
+    assert joined, "the Arabic letters were not shaped"
