@@ -63,6 +63,9 @@ def test_a_seat_category_and_tariff_of_this_performance_only(shop):
     with pytest.raises(sales.BookingError, match="not on sale"):
         sales.hold_places(cart, shop.suspended_1, {shop.full.pk: 1}, shop.cat1)
     assert not SeatReservation.objects.exists()
+    # a tariff asked 0 times is no tariff asked (the shop's form sends every tariff)
+    lines = sales.hold_places(cart, shop.concert_1, {shop.full.pk: 1, stray.pk: 0}, shop.cat1)
+    assert [line.tariff_id for line in lines] == [shop.full.pk]
 
 
 def test_exactly_the_seats_left_can_be_held_and_one_more_cannot(shop):
