@@ -192,6 +192,10 @@ EQUIVALENT = {
         " FOR UPDATE (it only costs a row version more); on SQLite select_for_update is a no-op"
         " and BEGIN IMMEDIATE already holds the database's write lock"
     ),
+    ("ticketshop/sales/lifecycle.py", "core/ReplaceAndWithOr", "if not held and not order"): (
+        "a live cart's lines are exactly its HELD places (a hold is created with its line, ends"
+        " with it or with the cart, and expires with the cart), so no held place <=> no line"
+    ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
     ),
