@@ -63,6 +63,9 @@ def test_a_seat_category_and_tariff_of_this_performance_only(shop):
     with pytest.raises(sales.BookingError, match="not on sale"):
         sales.hold_places(cart, shop.suspended_1, {shop.full.pk: 1}, shop.cat1)
     assert not SeatReservation.objects.exists()
+    # a tariff asked 0 times is no tariff asked (the shop's form sends every tariff)
+    lines = sales.hold_places(cart, shop.concert_1, {shop.full.pk: 1, stray.pk: 0}, shop.cat1)
+    assert [line.tariff_id for line in lines] == [shop.full.pk]
 
 
 def test_exactly_the_seats_left_can_be_held_and_one_more_cannot(shop):
@@ -115,14 +118,14 @@ def test_without_a_row_of_enough_seats_the_best_ones_row_after_row(shop):
 
 def test_a_hold_that_expired_is_free_again_and_one_that_did_not_is_not(shop):
     now = timezone.now()
-    _row_a_sold_but(shop, {1, 2})
-    a1, a2 = shop.seats[0], shop.seats[1]
+    _row_a_sold_but(shop, {1, 2, 3})
+    a1, a2, a3 = shop.seats[:3]
     sell(shop.concert_1, [a1], status="HELD", expires_at=now)  # expires at this very instant
     sell(shop.concert_1, [a2], status="HELD", expires_at=now + dt.timedelta(seconds=1))
+    sell(shop.concert_1, [a3], status="HELD", expires_at=None)  # a late payment's retaken hold
     cart = sales.new_cart(shop.pos, now=now)
-    assert _seats(
-        sales.hold_places(cart, shop.concert_1, {shop.full.pk: 1}, shop.cat1, now=now)
-    ) == ["A1"]
+    lines = sales.hold_places(cart, shop.concert_1, {shop.full.pk: 1}, shop.cat1, now=now)
+    assert _seats(lines) == ["A1"]
     with pytest.raises(sales.NotEnoughPlaces):
         sales.hold_places(cart, shop.concert_1, {shop.full.pk: 1}, shop.cat1, now=now)
 
