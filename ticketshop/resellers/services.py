@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from ticketshop.catalogue.models import Performance, Price
 from ticketshop.organisation.mail import send_templated_mail
-from ticketshop.resellers import conf
+from ticketshop.resellers import conf, locks
 from ticketshop.resellers.client import ExternalError, ResellerClient
 from ticketshop.resellers.contingents import release
 from ticketshop.resellers.locks import acquire_lock, release_lock
@@ -644,6 +644,7 @@ def _apply_lines(interface, lines, checked, now, run):
                 run.orders_created += integrate_batch(interface, batch, checked, now)
             else:
                 cancel_batch(interface, [line.saleId for line in batch], now)
+            locks.beat(interface.pk)  # renew the run's lease; LockLost if taken over meanwhile
             if time.monotonic() - saved > 5:  # the run's progress, seen in the back office
                 run.save(update_fields=["orders_created"])
                 saved = time.monotonic()

@@ -60,21 +60,26 @@ def test_a_live_lease_is_left_alone_by_the_cleanup(fnac, shop, client, admin_use
 
 
 def test_a_long_run_renews_its_lease_and_a_run_that_lost_it_stops(fnac, shop, settings):
-    settings.RESELLERS = {"SOAP_TIMEOUT": 120, "HEARTBEAT_SECONDS": 0, "LOCK_SECONDS": 300}
+    settings.RESELLERS = {
+        "SOAP_TIMEOUT": 120,
+        "HEARTBEAT_SECONDS": 0,
+        "LOCK_SECONDS": 300,
+        "INTEGRATION_BATCH": 1,  # one sale per batch: the lease is renewed after each
+    }
     exported(fnac, shop, count=3)
     sell(shop.concert_1, count=2)
     leases = []
-    real = services.integrate_sale
+    real = services.integrate_batch
 
     def watch(interface, *args, **kwargs):
         leases.append(ResellerInterface.objects.get(pk=interface.pk).locked_until)
         return real(interface, *args, **kwargs)
 
-    services.integrate_sale = watch
+    services.integrate_batch = watch
     try:
         run = services.integrate_sales(fnac)
     finally:
-        services.integrate_sale = real
+        services.integrate_batch = real
     assert run.state == Run.State.OK and run.orders_created == 2
     assert len(leases) == 2 and leases[1] > leases[0]  # renewed between the two sales
     sell(shop.concert_1, count=1, names="Lin Lost")
@@ -83,10 +88,10 @@ def test_a_long_run_renews_its_lease_and_a_run_that_lost_it_stops(fnac, shop, se
         ResellerInterface.objects.filter(pk=interface.pk).update(locked_by="x@other-host:1")
         return real(interface, *args, **kwargs)
 
-    services.integrate_sale = taken_over
+    services.integrate_batch = taken_over
     try:
         lost = services.integrate_sales(fnac)
     finally:
-        services.integrate_sale = real
+        services.integrate_batch = real
     assert lost.state == Run.State.FAILED
     assert "LockLost" in lost.errors.get().message
