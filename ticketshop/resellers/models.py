@@ -1,3 +1,4 @@
+# Over 400 lines: the app's models in one module (Django's convention), batch and real-time (baskets) side by side.
 """Reseller interfaces (R1–R7, R10): the interface settings of seed 004's screen, contingents of
 seats allotted to a reseller per performance, mappings between our vocabulary and the
 reseller's, runs and their errors, and the reseller sales integrated as orders.

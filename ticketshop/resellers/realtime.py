@@ -1,3 +1,4 @@
+# Over 400 lines: one protocol (hold, confirm, release, cancel, status) whose lock order and idempotence read best in one place; parsing and answers sit beside it.
 """Real-time resellers (R9: Digitick, ClassicTic): they sell our seats at their counter or on
 their site, drawing on their contingent, through the JSON API of `ticketshop/api/realtime_views`.
 

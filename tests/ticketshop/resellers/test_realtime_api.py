@@ -419,3 +419,16 @@ def test_the_api_is_documented(client, db):
     spec = client.get("/api/1/openapi.json").json()
     assert "post" in spec["paths"]["/api/1/resellers/baskets"]
     assert "PRICE_REFUSED" in json.dumps(spec["paths"]["/api/1/resellers/baskets"])
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr", "Panier inconnu."), ("de", "Unbekannter Warenkorb."), ("es", "Cesta desconocida.")],
+)
+def test_messages_follow_the_callers_language(rt, client, language, message):
+    response = client.get(
+        API + "baskets/999999",
+        HTTP_AUTHORIZATION=f"Bearer {rt.d.token}",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert error(response, 404, "NOT_FOUND")["message"] == message
