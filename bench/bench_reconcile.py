@@ -238,8 +238,9 @@ def main():
     )
     ok = kinds == {MISSING_HERE: planted} and report.matched == sales - cancels
 
-    sales_period = Period(
-        timezone.localdate() - dt.timedelta(days=1), timezone.localdate() + dt.timedelta(days=1)
+    sales_period = Period(  # every sale of the bench (spread over the last minutes × S)
+        timezone.localdate() - dt.timedelta(days=(sales + planted) // 1440 + 2),
+        timezone.localdate() + dt.timedelta(days=1),
     )
     statement = timed(
         "settlement statement of the sales period", figures, lambda: settle(fnac, sales_period)

@@ -32,6 +32,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- downloads ----------------------------------------------------------------------------------
 
 
+def _safe(value):
+    """Text from the reseller (sale ids, places) never becomes a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def to_xlsx(sheets):
     """An xlsx workbook (bytes) of [(title, rows)]; Decimals stay exact numbers with 2 places."""
     from openpyxl import Workbook
@@ -41,7 +48,7 @@ def to_xlsx(sheets):
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_safe(v) for v in row])
         for cells in sheet.iter_rows():
             for cell in cells:
                 if isinstance(cell.value, Decimal):
@@ -55,7 +62,7 @@ def to_csv(rows):
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else _safe(v) for v in row])
     return out.getvalue()
 
 

@@ -288,6 +288,16 @@ def test_non_staff_are_refused_and_bad_periods_explained(client, admin_client, f
     # The form alone (no period asked yet) computes nothing.
     page = admin_client.get(url(fnac))
     assert page.status_code == 200 and page.context["report"] is None
+    # In the back office's languages.
+    assert (
+        "Rapprochement : MoSA FNAC" in admin_client.get(url(fnac), {"lang": "fr"}).content.decode()
+    )
+    settlement = f"/backoffice/resellers/resellerinterface/{fnac.pk}/settlement/"
+    german = admin_client.get(settlement, {"lang": "de", "from": "2026-12-31", "to": "2026-01-01"})
+    assert german.status_code == 400
+    assert "Der Zeitraum endet, bevor er beginnt." in german.content.decode()
+    spanish = admin_client.get(settlement, {"lang": "es", "from": "2026-02-30", "to": "2026-03-01"})
+    assert "no es una fecha" in spanish.content.decode()
 
     with pytest.raises(CommandError, match="ends before it starts"):
         call_command(
