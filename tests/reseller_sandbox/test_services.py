@@ -364,3 +364,42 @@ def test_two_instances_are_isolated(soap):
     )
     assert [(r.seatId, r.reason) for r in result.refused.RefusedSeat] == [("1", "UNKNOWN")]
     assert held(fnac) == {("1", "30", True), ("2", "30", False)}
+
+
+def test_allot_many_performances_in_one_call(soap):
+    service = soap("fnac", "Contingentement")
+
+    def allotment(performance, seat_ids, manifestation="MOSA02"):
+        return {
+            "manifestationId": manifestation,
+            "performanceCode": performance,
+            "performanceDate": SHOW,
+            "seats": {"AllottedSeat": [seat(s) for s in seat_ids]},
+            "prices": PRICES,
+        }
+
+    results = service.allotMany(
+        FNAC, allotments={"Allotment": [allotment("101", ["1", "2"]), allotment("102", ["7"])]}
+    )
+    assert [(r.performanceCode, r.allotted, r.held) for r in results] == [
+        ("101", 2, 2),
+        ("102", 1, 1),
+    ]
+    assert held(service, "101") == {("1", "30", False), ("2", "30", False)}
+    assert held(service, "102") == {("7", "30", False)}
+    # Sent again with one more seat: idempotent by seat, as allot is.
+    again = service.allotMany(FNAC, allotments={"Allotment": [allotment("101", ["1", "2", "3"])]})
+    assert [(r.allotted, r.held) for r in again] == [(1, 3)]
+    # One bad allotment refuses the whole call: nothing of the others is written.
+    with pytest.raises(Fault) as excinfo:
+        service.allotMany(
+            FNAC,
+            allotments={"Allotment": [allotment("103", ["1"]), allotment("102", ["8"], "OTHER")]},
+        )
+    assert fault_code(excinfo) == "Client.BadRequest"
+    assert held(service, "103") == set() and len(held(service, "102")) == 1
+    with pytest.raises(Fault) as excinfo:
+        service.allotMany(
+            FNAC, allotments={"Allotment": [allotment("104", ["1"]), allotment("104", ["2"])]}
+        )
+    assert fault_code(excinfo) == "Client.BadRequest"

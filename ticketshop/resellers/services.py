@@ -205,7 +205,36 @@ class ExportPlan:
     prices: list = field(default_factory=list)
 
 
-def _plan_export(contingent, mapper, errors):
+PLACE_FIELDS = (
+    "pk",
+    "state",
+    "seat_id",
+    "seat_category_id",
+    "reservation_id",
+    "seat__block_id",
+    "seat__block__code",
+    "seat__row",
+    "seat__number",
+)
+
+
+def _places_to_send(contingents):
+    """The places to export or take back of these contingents, read in one query (a season
+    is hundreds of thousands of places): {contingent id: [Place]}."""
+    places = {}
+    rows = (
+        ContingentSeat.objects.filter(
+            contingent__in=contingents, state__in=(S.TO_EXPORT, S.TO_TAKE_BACK)
+        )
+        .order_by("contingent_id", "pk")
+        .values_list("contingent_id", *PLACE_FIELDS)
+    )
+    for row in rows.iterator(chunk_size=10_000):
+        places.setdefault(row[0], []).append(Place(*row[1:]))
+    return places
+
+
+def _plan_export(contingent, mapper, errors, places=None, prices=None):
     performance = contingent.performance
     product = performance.product
     season = product.season
@@ -216,22 +245,10 @@ def _plan_export(contingent, mapper, errors):
         )
         return None
     # Plain rows, not model instances: a season is hundreds of thousands of places.
-    seats = [
-        Place(*row)
-        for row in contingent.seats.filter(state__in=(S.TO_EXPORT, S.TO_TAKE_BACK))
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "state",
-            "seat_id",
-            "seat_category_id",
-            "reservation_id",
-            "seat__block_id",
-            "seat__block__code",
-            "seat__row",
-            "seat__number",
-        )
-    ]
+    if places is None:
+        places = _places_to_send([contingent])
+    seats = places.get(contingent.pk, [])
+    prices = {} if prices is None else prices
     try:
         plan = ExportPlan(contingent, mapper.external(K.EVENT, product.pk, season))
     except MappingError as exc:
@@ -247,8 +264,11 @@ def _plan_export(contingent, mapper, errors):
         except MappingError as exc:
             errors.append((E.MAPPING, str(exc)))
     if product.price_grid_id and categories:
-        prices = Price.objects.filter(grid_id=product.price_grid_id).select_related("tariff")
-        for price in prices:
+        if product.price_grid_id not in prices:
+            prices[product.price_grid_id] = list(
+                Price.objects.filter(grid_id=product.price_grid_id)
+            )
+        for price in prices[product.price_grid_id]:
             if price.seat_category_id not in mapped:
                 continue
             for customer_category in mapper.all_external(K.TARIFF, price.tariff_id, season):
@@ -307,7 +327,8 @@ def export_contingents(interface, dry_run=False, contingent=None, now=None):
         if contingent is not None:
             contingents = contingents.filter(pk=contingent.pk)
         mapper = Mapper(interface)
-        plans = [p for c in contingents if (p := _plan_export(c, mapper, errors))]
+        places, prices = _places_to_send(contingents), {}
+        plans = [p for c in contingents if (p := _plan_export(c, mapper, errors, places, prices))]
         plans = [p for p in plans if p.to_export or p.to_take_back]
         lines = [
             f"{p.contingent.performance}: {len(p.to_export)} to export, "
@@ -344,7 +365,7 @@ def _items(value, name):
     return list(inner or [])
 
 
-ALLOT_MANY_SEATS = 20_000  # the sandbox's MAX_SEATS per call
+ALLOT_MANY_SEATS = 10_000  # per call (the sandbox takes up to 20 000): ~2.5 MB envelopes
 
 
 def _allot_plans(client, plans, run):

@@ -390,3 +390,67 @@ def test_an_unnumbered_hall_is_exported_by_count_and_its_sales_integrated(fnac, 
     run = services.export_contingents(fnac)
     assert (run.state, run.taken_back) == (Run.State.OK, 2), list(run.errors.all())
     assert counts(contingent)["allotted"] == 2
+
+
+def test_sales_of_two_performances_and_their_cancellations_are_integrated_in_batches(
+    fnac, shop, settings
+):
+    from ticketshop.sales.models import OrderMessage
+
+    # Batches of 3: the 4 sales of two performances go in two transactions.
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120, "INTEGRATION_BATCH": 3}
+    for performance in (shop.concert_1, shop.concert_2):
+        contingent = Contingent.objects.create(interface=fnac, performance=performance)
+        allot_seats(contingent, seat_category=shop.cat1, count=3)
+    assert services.export_contingents(fnac).exported == 6
+    sell(shop.concert_1, count=2)
+    sell(shop.concert_2, count=2)
+    run = services.integrate_sales(fnac)
+    assert (run.state, run.orders_created) == (Run.State.OK, 4), list(run.errors.all())
+    orders = Order.objects.filter(reseller_sale__isnull=False)
+    assert {o.status for o in orders} == {Order.Status.PAID} and orders.count() == 4
+    assert sorted(
+        OrderLine.objects.filter(order__in=orders).values_list("performance_id", flat=True)
+    ) == sorted([shop.concert_1.pk] * 2 + [shop.concert_2.pk] * 2)
+    # Each order owes its confirmation (the outbox), as any paid order does.
+    assert OrderMessage.objects.filter(order__in=orders, kind="CONFIRMATION").count() == 4
+
+    first, second = (
+        ResellerSale.objects.filter(line__performance=p).first()
+        for p in (shop.concert_1, shop.concert_2)
+    )
+    cancel(first.sale_id)
+    cancel(second.sale_id)
+    run = services.integrate_sales(fnac)
+    assert (run.state, run.cancellations) == (Run.State.OK, 2), list(run.errors.all())
+    for sale in (first, second):
+        sale.refresh_from_db()
+        assert sale.cancelled_at is not None and sale.line.cancelled_at is not None
+        assert sale.order.status == Order.Status.REFUNDED
+        assert OrderMessage.objects.filter(order=sale.order, kind="REFUND").count() == 1
+        # The seat is the reseller's again: held for the contingent, exported, not on the web.
+        again = SeatReservation.objects.get(
+            performance_id=sale.line.performance_id, seat=sale.line.seat, status="HELD"
+        )
+        assert again.expires_at is None
+    assert ContingentSeat.objects.filter(state="SALE_CANCELLED").count() == 2
+    assert ContingentSeat.objects.filter(state="EXPORTED").count() == 4  # 2 unsold + 2 back
+    before = state_of_the_shop()
+    assert services.integrate_sales(fnac).orders_created == 0
+    assert state_of_the_shop() == before
+
+
+def test_a_crash_inside_a_batch_writes_nothing_of_it(fnac, shop, monkeypatch):
+    exported(fnac, shop, count=4)
+    sell(shop.concert_1, count=3)
+    real = services.ResellerSale.objects.bulk_create
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services.ResellerSale.objects, "bulk_create", crash)
+    before = state_of_the_shop()
+    assert services.integrate_sales(fnac).state == Run.State.FAILED
+    assert state_of_the_shop() == before  # orders, tickets and places rolled back together
+    monkeypatch.setattr(services.ResellerSale.objects, "bulk_create", real)
+    assert services.integrate_sales(fnac).orders_created == 3
