@@ -6,8 +6,8 @@ import sys
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
