@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -362,18 +363,9 @@ class RunErrorInline(admin.TabularInline):
 
 @admin.register(Run)
 class RunAdmin(admin.ModelAdmin):
-    # Fits 1280 px: the counts in two columns ("exported / taken back / refused" and
-    # "sales / cancellations / orders"), the dry run in the state; the rest on the run's page.
-    list_display = (
-        "started_at",
-        "interface",
-        "kind",
-        "state_shown",
-        "error_classes",
-        "export_counts",
-        "sales_counts",
-        "duration",
-    )
+    # Fits 1280 px beside the navigation and the filters: the start in short, the counts in
+    # one "result" column (what the run did), the dry run in the state; the rest on its page.
+    list_display = ("start", "interface", "kind", "state_shown", "error_classes", "result")
     list_select_related = ("interface",)
     list_filter = ("interface", "kind", "state", "dry_run")
     inlines = [RunErrorInline]
@@ -387,20 +379,23 @@ class RunAdmin(admin.ModelAdmin):
         state = obj.get_state_display()
         return _("%(state)s (dry run)") % {"state": state} if obj.dry_run else state
 
-    @admin.display(description=_("exported / taken back / refused"))
-    def export_counts(self, obj):
-        return f"{obj.exported} / {obj.taken_back} / {obj.refused}"
+    @admin.display(description=_("start"), ordering="started_at")
+    def start(self, obj):
+        return formats.date_format(timezone.localtime(obj.started_at), "SHORT_DATETIME_FORMAT")
 
-    @admin.display(description=_("sales / cancellations / orders"))
-    def sales_counts(self, obj):
-        return f"{obj.sales} / {obj.cancellations} / {obj.orders_created}"
-
-    @admin.display(description=_("duration"))
-    def duration(self, obj):
-        if not obj.ended_at:
-            return "-"
-        seconds = max(0, round((obj.ended_at - obj.started_at).total_seconds()))
-        return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+    @admin.display(description=_("result"))
+    def result(self, obj):
+        if obj.kind == Run.Kind.EXPORT:
+            parts = [_("%(n)d exported") % {"n": obj.exported}]
+            parts.append(_("%(n)d taken back") % {"n": obj.taken_back})
+            if obj.refused:
+                parts.append(_("%(n)d refused") % {"n": obj.refused})
+        else:
+            parts = [_("%(n)d sales") % {"n": obj.sales}]
+            if obj.cancellations:
+                parts.append(_("%(n)d cancellations") % {"n": obj.cancellations})
+            parts.append(_("%(n)d orders") % {"n": obj.orders_created})
+        return ", ".join(str(p) for p in parts)
 
     @admin.display(description=_("errors"))
     def error_classes(self, obj):
