@@ -6,6 +6,7 @@ import sys
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -77,7 +78,15 @@ def _database_unavailable(error):
 
 def service_unavailable(request):
     """503 while the database is down (X5): a plain page built without the database (the site's
-    templates read its pages), answered at once, with Retry-After for browsers and crawlers."""
+    templates read its pages), answered at once, with Retry-After for browsers and crawlers; in
+    the visitor's language, read without the database (URL prefix, then language cookie, then
+    Accept-Language), whatever failed before the locale middleware ran."""
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+        return _unavailable_page()
+
+
+def _unavailable_page():
     title = _("Temporarily unavailable")
     message = _("We cannot serve this page for a moment. Please try again in a few seconds.")
     html = (

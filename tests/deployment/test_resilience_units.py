@@ -43,6 +43,43 @@ def test_a_database_error_gives_a_fast_503_page_without_the_database():
     assert "Temporarily unavailable" in response.content.decode()
 
 
+class DatabaseDown:
+    """A middleware first in the chain that fails as PostgreSQL down does (before the locale
+    middleware, the session or anything else ran)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "cookies", "title"),
+    [
+        ("/fr/evenements/", {}, {}, "Momentanément indisponible"),
+        ("/de/", {}, {}, "Vorübergehend nicht verfügbar"),
+        ("/", {}, {"django_language": "es"}, "Temporalmente no disponible"),
+        ("/", {"HTTP_ACCEPT_LANGUAGE": "de-CH,de;q=0.9"}, {}, "Vorübergehend nicht verfügbar"),
+        ("/en/events/", {"HTTP_ACCEPT_LANGUAGE": "fr"}, {}, "Temporarily unavailable"),
+    ],
+)
+def test_the_503_page_speaks_the_visitors_language_without_the_database(
+    settings, path, headers, cookies, title
+):
+    from django.test import Client
+
+    settings.MIDDLEWARE = [f"{__name__}.DatabaseDown", *settings.MIDDLEWARE]
+    client = Client(raise_request_exception=False)
+    for name, value in cookies.items():
+        client.cookies[settings.LANGUAGE_COOKIE_NAME if name == "django_language" else name] = value
+    response = client.get(path, **headers)
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    body = response.content.decode()
+    assert f"<h1>{title}</h1>" in body
+    assert body.count("<h1>") == 1
+
+
 def test_any_other_error_stays_a_500():
     request = RequestFactory().get("/en/events/")
     try:

@@ -9,12 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ticketshop.catalogue.models import Block, SeatCategory
 from ticketshop.resellers import access, locks, services
 from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
+from ticketshop.resellers.mappings import MODELS as MAPPED_MODELS
 from ticketshop.resellers.mappings import describe
 from ticketshop.resellers.models import (
     Basket,
@@ -64,8 +67,67 @@ class InterfaceForm(forms.ModelForm):
         return data
 
 
+class ObjectChooser(forms.TextInput):
+    """Our object's id with a chooser: a <datalist> of every product, tariff, seat category,
+    block and configuration, labelled with its kind, code and name (the browser filters it as
+    one types; no script, so no CSP exception). The id stays what is stored and posted."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "numeric", "autocomplete": "off", "size": 8, **(attrs or {})}
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-choices"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id', name)}-choices"
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            html,
+            list_id,
+            format_html_join("", '<option value="{}" label="{}"></option>', object_choices()),
+        )
+
+
+def object_choices():
+    """(id, label) of every object a mapping may name, by kind."""
+    rows = []
+    for kind, model in MAPPED_MODELS.items():
+        label = Mapping.Kind(kind).label.split(" → ")[0]
+        for obj in model.objects.all()[:500]:
+            rows.append((obj.pk, f"{label}: {getattr(obj, 'code', '')} — {obj}"))
+    return rows
+
+
+class MappingForm(forms.ModelForm):
+    class Meta:
+        model = Mapping
+        fields = ("interface", "kind", "season", "object_id", "external_id")
+        widgets = {"object_id": ObjectChooser}
+
+    def clean(self):
+        data = super().clean()
+        kind, object_id = data.get("kind"), data.get("object_id")
+        if (
+            kind
+            and object_id is not None
+            and not MAPPED_MODELS[kind].objects.filter(pk=object_id).exists()
+        ):
+            self.add_error(
+                "object_id",
+                _("No %(kind)s has the id %(id)s.")
+                % {"kind": Mapping.Kind(kind).label.split(" → ")[0], "id": object_id},
+            )
+        return data
+
+
 class MappingInline(admin.TabularInline):
     model = Mapping
+    form = MappingForm
     extra = 1
     fields = ("kind", "season", "object_id", "our_name", "external_id")
     readonly_fields = ("our_name",)
@@ -161,6 +223,7 @@ class ResellerInterfaceAdmin(ReportsMixin, admin.ModelAdmin):
 
 @admin.register(Mapping)
 class MappingAdmin(admin.ModelAdmin):
+    form = MappingForm
     list_display = ("interface", "kind", "season", "our_name", "external_id")
     list_filter = ("interface", "kind", "season")
 
@@ -303,27 +366,39 @@ class RunErrorInline(admin.TabularInline):
 
 @admin.register(Run)
 class RunAdmin(admin.ModelAdmin):
-    list_display = (
-        "started_at",
-        "interface",
-        "kind",
-        "state",
-        "error_classes",
-        "dry_run",
-        "exported",
-        "taken_back",
-        "refused",
-        "sales",
-        "cancellations",
-        "orders_created",
-        "ended_at",
-    )
+    # Fits 1280 px beside the navigation and the filters: the start in short, the counts in
+    # one "result" column (what the run did), the dry run in the state; the rest on its page.
+    list_display = ("start", "interface", "kind", "state_shown", "error_classes", "result")
+    list_select_related = ("interface",)
     list_filter = ("interface", "kind", "state", "dry_run")
     inlines = [RunErrorInline]
 
     def changelist_view(self, request, extra_context=None):
         locks.reap_interrupted()  # a run whose process died is shown "Interrupted", not running
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_shown(self, obj):
+        state = obj.get_state_display()
+        return _("%(state)s (dry run)") % {"state": state} if obj.dry_run else state
+
+    @admin.display(description=_("start"), ordering="started_at")
+    def start(self, obj):
+        return formats.date_format(timezone.localtime(obj.started_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("result"))
+    def result(self, obj):
+        if obj.kind == Run.Kind.EXPORT:
+            parts = [_("%(n)d exported") % {"n": obj.exported}]
+            parts.append(_("%(n)d taken back") % {"n": obj.taken_back})
+            if obj.refused:
+                parts.append(_("%(n)d refused") % {"n": obj.refused})
+        else:
+            parts = [_("%(n)d sales") % {"n": obj.sales}]
+            if obj.cancellations:
+                parts.append(_("%(n)d cancellations") % {"n": obj.cancellations})
+            parts.append(_("%(n)d orders") % {"n": obj.orders_created})
+        return ", ".join(str(p) for p in parts)
 
     @admin.display(description=_("errors"))
     def error_classes(self, obj):
