@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
+from secutix_integration.import_lock import check_interrupted
 from secutix_integration.models import ImportRun
 from secutix_integration.tasks import IMPORT_TASK
 
@@ -33,6 +34,7 @@ def import_runs(request):
     """The list refreshes itself while an import runs, and after "Run import now" until the
     run it started appears (the task may wait in the queue a moment first)."""
     _check(request)
+    check_interrupted()  # a run whose process died shows "interrupted", not "running"
     runs = ImportRun.objects.all()[:50]
     running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exists()
     since = parse_datetime(request.GET.get("since") or "")

@@ -31,7 +31,7 @@ DEFAULTS = {
     "IMPORT_IN_PROGRESS_RETRIES": 10,
     "IMPORT_IN_PROGRESS_WAIT_SECONDS": 2.0,
     "IMPORT_MAX_UNPUBLISH_RATIO": 0.5,  # more is refused as suspicious (unless --force)
-    "IMPORT_LOCK_SECONDS": 2 * 3600,  # a crashed import's lock lapses after this
+    "IMPORT_LOCK_SECONDS": 2 * 3600,  # the lease, on databases other than PostgreSQL/SQLite
     "EVENT_PAGE_MODEL": "events.EventPage",
     # Sign-in through the ticketshop's SAML IdP, and its contact cookie (S1, S2, L4)
     "KEYS_DIR": _keys_dir,  # sp.key, sp.crt and (without IDP_METADATA_URL) idp_metadata.xml

@@ -8,7 +8,8 @@ Safe against hostile or broken answers: an answer with no product, or one that w
 more than SECUTIX["IMPORT_MAX_UNPUBLISH_RATIO"] of the live event pages, is refused as suspicious
 (recorded as failed, nothing changed; `force` accepts it); a product the pages cannot hold (a
 code too long for its field or not usable as a slug, a name too long…) is skipped and reported
-("done with warnings"), the others imported; one import runs at a time (ImportLock).
+("done with warnings"), the others imported; one import runs at a time (import_lock: a lock
+that dies with its holder).
 """
 
 import datetime as dt
@@ -20,14 +21,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.coreutils import get_content_languages
 from wagtail.models import Locale
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from secutix_integration import conf, soap_client
-from secutix_integration.models import ImportLock, ImportRun
+from secutix_integration.bulk import BulkPages
+from secutix_integration.import_lock import acquire_lock, release_lock
+from secutix_integration.models import ImportRun
 from secutix_integration.pages import get_event_page_model
 from secutix_integration.soap_client import TicketshopError
 
@@ -44,37 +46,6 @@ class SuspiciousCatalogue(Exception):
 
 class BadProduct(Exception):
     """One product the pages cannot hold: skipped and reported, the others imported."""
-
-
-LOCK_NAME = "catalogue-import"
-
-
-def acquire_lock(holder, seconds=None):
-    """Take the import lock for `holder` (an ImportRun pk): True, or False when another import
-    holds it. One conditional UPDATE: PostgreSQL re-checks its WHERE after a concurrent update
-    commits, SQLite serialises writers, so exactly one of two racing imports wins."""
-    seconds = float(seconds if seconds is not None else conf.get("IMPORT_LOCK_SECONDS"))
-    for _attempt in range(2):
-        now = timezone.now()
-        taken = (
-            ImportLock.objects.filter(name=LOCK_NAME)
-            .filter(Q(holder__isnull=True) | Q(expires_at__lt=now))
-            .update(holder=holder, expires_at=now + dt.timedelta(seconds=seconds))
-        )
-        if taken:
-            return True
-        if ImportLock.objects.filter(name=LOCK_NAME).exists():
-            return False
-        try:
-            with transaction.atomic():
-                ImportLock.objects.create(name=LOCK_NAME)
-        except IntegrityError:
-            pass  # created by a racing import meanwhile: try the UPDATE again
-    return False
-
-
-def release_lock(holder):
-    ImportLock.objects.filter(name=LOCK_NAME, holder=holder).update(holder=None, expires_at=None)
 
 
 def _items(value):
@@ -352,11 +323,15 @@ class Importer:
             s["id"] for s in self.skipped if s.get("id") is not None
         }
         self._refuse_mass_unpublish(pages, present)
+        bulk = BulkPages(self)
         for done, facts in enumerate(products, start=1):
             try:
                 values_by_locale = self._prepare(facts, pages)
                 if values_by_locale is None:  # nothing to write: no savepoint either
                     counts = {"unchanged": len(self.locales)}
+                elif not any((facts["ticketshop_id"], lc.pk) in pages for lc in self.locales):
+                    # a new product: its pages are written with the others' in bulk, below
+                    counts = bulk.plan(facts, values_by_locale)
                 else:
                     with transaction.atomic():  # a savepoint: a bad product leaves no trace
                         counts = self._import_product(facts, pages, values_by_locale)
@@ -373,6 +348,7 @@ class Importer:
                 for name, value in counts.items():
                     self.counts[name] += value
             self.progress(done, len(products))
+        bulk.write()
         for (ticketshop_id, _locale), page in pages.items():
             if ticketshop_id not in present and page.live:
                 page.withdrawn_by_import = True

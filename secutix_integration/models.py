@@ -11,6 +11,7 @@ class ImportRun(models.Model):
         WARNINGS = "warnings", _("Done with warnings")
         UNCHANGED = "unchanged", _("Catalogue unchanged")
         FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted")  # its process died (import_lock)
 
     class Trigger(models.TextChoices):
         COMMAND = "command", _("Command line")
@@ -51,9 +52,9 @@ class ImportRun(models.Model):
 
 
 class ImportLock(models.Model):
-    """One row: who runs the import now (one import at a time, C4). Taken by a conditional
-    UPDATE, atomic on SQLite and PostgreSQL alike, so it holds across django-q2 clusters and
-    commands on several machines; a crashed holder's claim lapses at `expires_at`."""
+    """One row: which run holds the import lock now (one import at a time, C4). The lock itself
+    is an advisory lock (PostgreSQL) or a file lock (SQLite) that dies with its holder; on other
+    databases this row is the lock, a lease lapsing at `expires_at` (import_lock.py)."""
 
     name = models.CharField(max_length=40, unique=True)
     holder = models.PositiveBigIntegerField(null=True, blank=True)

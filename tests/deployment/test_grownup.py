@@ -260,26 +260,38 @@ print(json.dumps([[r.pk, r.status, r.finished_at is not None]
 """
 
 
-@pytest.mark.skip(
-    reason="open (issue 16): the kill is timed by a sleep (a quiet machine finishes the import "
-    "first) and the safe import's lock (issue 13) outlives a killed worker for "
-    "IMPORT_LOCK_SECONDS, so the re-run is refused; needs a lock that dies with its holder"
+WAITING_ON_PAGES = (
+    "SELECT count(*) FROM pg_locks WHERE relation = 'wagtailcore_page'::regclass AND NOT granted"
 )
+
+
 def test_worker_killed_mid_catalogue_import_then_rerun_equals_a_clean_run(grownup):
+    """The hold is deterministic: this test holds wagtailcore_page in EXCLUSIVE mode (reads
+    go on, writes wait), so the import blocks at its first page write, seen in pg_locks; the
+    worker hosts are then killed. The import's lock dies with them (an advisory lock on the
+    killed process's connection), so the re-run starts at once."""
+    import psycopg
+
     clean = grownup.shell(PAGES)  # the start's import: one clean run
     assert len(clean) >= 8
     assert grownup.shell(EMPTY) == 0
-    last = grownup.shell(IMPORT)
-    assert grownup.wait(lambda: grownup.shell(RUN_STATE % last), 60, step=0.5)
-    time.sleep(2)  # in the middle of applying the catalogue
-    for pidfile in (grownup.var_dir / "run").glob("qcluster-*.pid"):
-        os.killpg(int(pidfile.read_text().strip()), signal.SIGKILL)  # the worker host dies
-    runs = grownup.shell(RUN_STATE % last)
-    assert runs and not runs[0][2], f"the import ended before the kill: {runs}"
-    assert grownup.shell(PAGES) == []  # the killed run applied nothing (one transaction)
+    with psycopg.connect(grownup.app_env()["DATABASE_URL"]) as hold:
+        hold.execute("LOCK TABLE wagtailcore_page IN EXCLUSIVE MODE")  # until rollback
+        last = grownup.shell(IMPORT)
+        assert grownup.wait(
+            lambda: hold.execute(WAITING_ON_PAGES).fetchone()[0] > 0, 180, step=0.5
+        ), grownup.shell(RUN_STATE % last)
+        for pidfile in (grownup.var_dir / "run").glob("qcluster-*.pid"):
+            os.killpg(int(pidfile.read_text().strip()), signal.SIGKILL)  # the worker host dies
+        runs = grownup.shell(RUN_STATE % last)
+        assert [r[1:] for r in runs] == [["running", False]], runs
+        hold.rollback()  # the killed import's session then fails and rolls back
+    assert grownup.wait(lambda: grownup.shell(PAGES) == [], 60, step=1)  # nothing was kept
     grownup.script("start-workers")
     rerun = grownup.shell(IMPORT)  # the next schedule or the admin's "Run import now"
     assert grownup.wait(
         lambda: any(r[1] == "success" for r in grownup.shell(RUN_STATE % rerun)), 180, step=3
-    )
+    ), grownup.shell(RUN_STATE % last)
     assert grownup.shell(PAGES) == clean  # no page missing, none twice
+    killed = grownup.shell(RUN_STATE % last)[0]
+    assert killed[1] == "interrupted" and killed[2], killed  # no longer "running"

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from secutix_integration.import_lock import acquire_lock, release_lock
 from secutix_integration.models import ImportRun
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,13 @@ def test_the_list_refreshes_itself_while_waiting_for_and_running_an_import(boss)
     html = boss.get(url, {"since": clicked.isoformat()}).content.decode()
     assert REFRESH.search(html) and "refreshes itself" in html
     run = ImportRun.objects.create(trigger=ImportRun.Trigger.ADMIN)  # running
-    html = boss.get(url, {"since": clicked.isoformat()}).content.decode()
-    assert REFRESH.search(html)
-    assert REFRESH.search(boss.get(url).content.decode())  # a running import, however started
+    assert acquire_lock(run.pk)  # as a running import holds it
+    try:
+        html = boss.get(url, {"since": clicked.isoformat()}).content.decode()
+        assert REFRESH.search(html)
+        assert REFRESH.search(boss.get(url).content.decode())  # a running import, however started
+    finally:
+        release_lock(run.pk)
     run.status = ImportRun.Status.SUCCESS
     run.finished_at = timezone.now()
     run.save()
@@ -70,3 +75,14 @@ def test_the_list_refreshes_itself_while_waiting_for_and_running_an_import(boss)
     assert not REFRESH.search(boss.get(url, {"since": old}).content.decode())
     assert not REFRESH.search(boss.get(url, {"since": "yesterday"}).content.decode())
     assert not REFRESH.search(boss.get(url, {"since": "2026-11-25T10:00:00"}).content.decode())
+
+
+def test_a_run_whose_process_died_shows_interrupted_not_running(boss):
+    """Its process killed, a run stays "running" in the table; no import holds the lock, so
+    the list says what happened (and stops refreshing)."""
+    ImportRun.objects.create(trigger=ImportRun.Trigger.SCHEDULE)  # running, its holder gone
+    html = boss.get("/admin/catalogue-imports/").content.decode()
+    row = html.split('class="import-run')[1].split("</tr>")[0]
+    assert "Interrupted" in row and "Running" not in row
+    assert not REFRESH.search(html)
+    assert ImportRun.objects.get().status == ImportRun.Status.INTERRUPTED

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from home.demo import load_site_demo
-from secutix_integration import importer, soap_client
+from secutix_integration import import_lock, importer, soap_client
 from secutix_integration.importer import run_import
 from secutix_integration.models import ImportLock, ImportRun
 from secutix_integration.pages import get_event_page_model
@@ -172,8 +172,27 @@ def test_an_import_does_not_start_while_another_holds_the_lock(shop):
     assert ImportLock.objects.get().holder is None  # released after the run
 
 
-def test_a_crashed_imports_lock_lapses(shop, settings):
+def test_a_dead_imports_lock_dies_with_it(shop):
+    """The holder's lock is a file lock (SQLite) or an advisory lock on its own connection
+    (PostgreSQL): its process dying closes them (here closed as the kernel would), so the next
+    import starts at once and the dead run is shown interrupted (the real SIGKILL:
+    test_import_killed.py)."""
+    dead = ImportRun.objects.create(trigger=ImportRun.Trigger.SCHEDULE)
+    assert importer.acquire_lock(holder=dead.pk)
+    assert run_import().status == ImportRun.Status.FAILED  # alive: one import at a time
+    import_lock._held.pop(dead.pk).release()  # the process dies: its file/connection closes
+    run = run_import()
+    assert run.status == ImportRun.Status.SUCCESS, run.error_log
+    dead.refresh_from_db()
+    assert dead.status == ImportRun.Status.INTERRUPTED and dead.finished_at
+    assert ImportLock.objects.get().holder is None
+
+
+def test_without_a_lock_of_the_os_or_the_server_the_lease_lapses(shop, monkeypatch):
+    """Other databases (no advisory or file lock): the row's lease, as before."""
+    monkeypatch.setattr(import_lock, "_handle", lambda: None)
     assert importer.acquire_lock(holder=999)
+    assert run_import().status == ImportRun.Status.FAILED
     ImportLock.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert run_import().status == ImportRun.Status.SUCCESS
 
