@@ -332,10 +332,11 @@ def recheck_survivors(module):
     command = test_command(MODULES[module])
     started = time.monotonic()
     with use_db(str(session), WorkDB.Mode.open) as db:
-        survivors = [
+        survivors = [  # (those explained as equivalent cannot be killed: not run again)
             item
             for item, result in db.completed_work_items
             if result.test_outcome == TestOutcome.SURVIVED
+            and not equivalence(module, item.mutations[0].operator_name, result.diff or "")
         ]
         print(f"==> {module}: {len(survivors)} survivors of the last session, tested again")
         for item in survivors:
