@@ -3,6 +3,7 @@ voucher or of the credit balance leaves the cart as it was; a voucher that cover
 exactly needs no card. Found unpinned by `make mutate`."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -84,3 +85,13 @@ def test_credit_of_exactly_the_total_pays_without_a_card(client, shop, cart):
     assert response["Location"] == f"/shop/en/order/{cart.pk}/"
     assert list(Payment.objects.values_list("method", "amount")) == [("CREDIT", Decimal("91.00"))]
     assert CreditAccount.objects.get().balance == 0
+
+
+def test_payment_references_cannot_be_guessed(client, shop, cart):
+    """A card payment's reference names it to the provider's notifications: 192 random bits."""
+    GiftVoucher.objects.create(organisation=shop.org, code="GIFT", balance="10.00")
+    response = checkout(client, voucher="GIFT")
+    assert response.status_code == 302
+    references = list(Payment.objects.values_list("reference", flat=True))
+    assert len(references) == 2 and len(set(references)) == 2
+    assert all(len(r) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", r) for r in references)
