@@ -1,3 +1,4 @@
+# Over 400 lines: one report: its two sources of the reseller's side (SOAP, our records), its six kinds of difference and their export rows, read in a bounded number of queries.
 """The reconciliation report of one reseller interface (R11): our contingent state and orders
 against the reseller's sales state, for the performances of a period.
 

@@ -161,6 +161,15 @@ def test_a_clean_interface_reports_nothing(admin_client, fnac, shop):
     assert summary["Amount here"] == 91
     assert book["Differences"].max_row == 1  # the header only
 
+    # A real-time reseller (seed 004: Digitick, ClassicTic) sells on our records: they are its
+    # side too, no SOAP call (the sandbox down changes nothing); prices and seats still checked.
+    call_command("reseller_sandbox", "mode", "fnac", "down")
+    ResellerInterface.objects.filter(pk=fnac.pk).update(kind="DIGITICK")
+    realtime = admin_client.get(url(fnac), period())
+    assert realtime.status_code == 200
+    assert "our own records (real-time reseller)" in realtime.content.decode()
+    assert realtime.context["report"].clean and realtime.context["report"].matched == 2
+
     # The interface list links the reports.
     listing = admin_client.get("/backoffice/resellers/resellerinterface/").content.decode()
     assert url(fnac) in listing
