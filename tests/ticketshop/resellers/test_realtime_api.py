@@ -3,18 +3,23 @@ it with their own bearer tokens — list, hold, confirm (idempotent per basket a
 reference), release, expiry, status, cancel — every error code, the price policies, and each
 reseller seeing only its own interface (another's basket, sale or performance is 404)."""
 
+import csv
+import datetime as dt
+import io
 import json
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 
 from tests.fixtures.venue import SECRET, USERNAME
 from tests.ticketshop.resellers.realtime_setup import allot, make_realtime
 from ticketshop.resellers import realtime
 from ticketshop.resellers.access import check_ticket
 from ticketshop.resellers.models import Basket, ContingentSeat
-from ticketshop.sales.models import Order, SeatReservation
+from ticketshop.sales.models import Order, OrderLine, SeatReservation
 from ticketshop.sales.services import NotEnoughPlaces, hold_places, new_cart
 
 API = "/api/1/resellers/"
@@ -432,3 +437,26 @@ def test_messages_follow_the_callers_language(rt, client, language, message):
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert error(response, 404, "NOT_FOUND")["message"] == message
+
+
+def test_settlement_counts_real_time_sales_and_refunds_to_the_cent(rt, admin_client):
+    """R11 for a real-time reseller: its confirmed baskets and refunded tickets are on its
+    settlement statement, with the figures of their order lines."""
+    rt.digitick.commission_percent = Decimal("10")
+    rt.digitick.save()
+    sale = confirm(rt, held(rt, 2)).json()
+    barcode = sale["places"][0]["ticket"]["barcode"]
+    assert rt.d.post("sales/DGT-1/cancel", {"tickets": [barcode]}).status_code == 200
+    today = timezone.localdate()
+    period = {"from": (today - dt.timedelta(days=1)).isoformat(), "to": today.isoformat()}
+    url = f"/backoffice/resellers/resellerinterface/{rt.digitick.pk}/settlement/"
+    statement = admin_client.get(url, period).context["statement"]
+    lines = OrderLine.objects.filter(order_id=sale["order"]["id"])
+    assert (statement.sold, statement.refunded) == (2, 1)
+    assert statement.gross_sold == lines.aggregate(s=Sum("price"))["s"] == Decimal("91.00")
+    assert statement.gross_refunded == Decimal("45.50")
+    assert statement.commission == Decimal("4.55") and statement.net_due == Decimal("40.95")
+    rows = list(
+        csv.reader(io.StringIO(admin_client.get(url, {**period, "format": "csv"}).content.decode()))
+    )
+    assert {r[2] for r in rows[1 : rows.index([])]} == {"DGT-1"}
