@@ -21,7 +21,7 @@ SOLD_OUT = {"NOT_ENOUGH_PLACES", "UNKNOWN_PERFORMANCE", "NOT_ON_SALE"}
 
 
 class Reseller:
-    def __init__(self, base_url, operator, secret, timeout=30):
+    def __init__(self, base_url, operator, secret, timeout=120):
         self.base = base_url.rstrip("/")
         self.operator, self.secret, self.timeout = operator, secret, timeout
         self.token = self._sign_in()
