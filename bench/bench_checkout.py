@@ -12,6 +12,8 @@ scripts/postgres.sh starts):
    under the lifecycle's locks, redirected to the order). Prints orders/s, the orders' p50/p95
    (both requests) and, through the SAME server, clients and run, a trivial view's requests/s:
    the ratio is the load-independent figure (the machine is shared);
+   then, for comparison with the issue's former figure, the same orders through the booking
+   service from a pool of processes (hold, PAYING, PAID; no HTTP, no payment layer);
 2. expiry: 10 000 expired carts (one held seat each), released by the expiry task; prints seconds;
 3. with --churn: the expiry task and checkouts (paid, abandoned, left to expire) together for 30
    s through the services: errors and deadlocks (tests/ticketshop/sales/concurrency.py churn).
@@ -179,16 +181,19 @@ def checkout_over_http(orders, workers, threads, clients):
                 f"RACE{buyer}",
             )
 
-        run_clients(sessions, order, clients * 2)  # warm-up: every worker has served a checkout
-        latencies, errors, elapsed = run_clients(sessions, order, orders)
-
         def trivial(session, _index):
             response = session.get(f"{server.url}/bench/trivial", timeout=60)
             if response.status_code != 200:
                 raise AssertionError(f"trivial view answered {response.status_code}")
 
+        run_clients(sessions, order, clients * 2)  # warm-up: every worker has served a checkout
         run_clients(sessions, trivial, clients * 4)
-        base_latencies, base_errors, base_elapsed = run_clients(sessions, trivial, orders * 4)
+        # the baseline before AND after the checkout (the load of a shared machine drifts)
+        before_latencies, before_errors, before_elapsed = run_clients(sessions, trivial, orders * 2)
+        latencies, errors, elapsed = run_clients(sessions, order, orders)
+        after_latencies, after_errors, after_elapsed = run_clients(sessions, trivial, orders * 2)
+        base_latencies = before_latencies + after_latencies
+        base_errors, base_elapsed = before_errors + after_errors, before_elapsed + after_elapsed
     finally:
         server.stop()
     sold = SeatReservation.objects.filter(status="SOLD", performance__in=performances).count()
@@ -206,6 +211,82 @@ def checkout_over_http(orders, workers, threads, clients):
         "sold": sold,
         "oversold": sold - paid * SEATS_PER_ORDER,
     }
+
+
+def _service_worker(venue_ids, jobs, threads, results):
+    """One process of the service-layer form: `threads` buyers taking orders from `jobs`."""
+    from django.db import connection
+
+    from ticketshop.catalogue.models import Performance, SeatCategory, Tariff
+    from ticketshop.organisation.models import PointOfSales
+    from ticketshop.sales import services as sales
+
+    pos_id, performance_ids, category_id, tariff_id = venue_ids
+    pos = PointOfSales.objects.select_related("channel__organisation").get(pk=pos_id)
+    performances = list(
+        Performance.objects.select_related("product").filter(pk__in=performance_ids)
+    )
+    category, tariff = SeatCategory.objects.get(pk=category_id), Tariff.objects.get(pk=tariff_id)
+    connection.close()
+    counts = {"sold": 0, "errors": 0}
+    lock = threading.Lock()
+
+    def buyer():
+        try:
+            while (index := jobs.get()) is not None:
+                try:
+                    cart = sales.new_cart(pos)
+                    performance = performances[index % len(performances)]
+                    sales.hold_places(cart, performance, {tariff.pk: SEATS_PER_ORDER}, category)
+                    sales.start_payment(cart.pk, None)
+                    sales.confirm_order(cart.pk)
+                    outcome = "sold"
+                except Exception:  # noqa: BLE001 - counted
+                    outcome = "errors"
+                with lock:
+                    counts[outcome] += 1
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=buyer) for _i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    results.put(counts)
+
+
+def checkout_through_services(orders, processes, threads=2):
+    """The former form, for comparison with the issue's 48/s: the booking service called by a
+    pool of processes (no HTTP, no session, no sign-in, no payment layer)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    pos, performances, category, tariff = venue(orders * SEATS_PER_ORDER // PERFORMANCES + 4)
+    ids = (pos.pk, [p.pk for p in performances], category.pk, tariff.pk)
+    ctx = multiprocessing.get_context("fork")
+    jobs, results = ctx.Queue(), ctx.Queue()
+    for i in range(orders):
+        jobs.put(i)
+    for _i in range(processes * threads):
+        jobs.put(None)
+    connections.close_all()
+    workers = [
+        ctx.Process(target=_service_worker, args=(ids, jobs, threads, results))
+        for _i in range(processes)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    totals = {"sold": 0, "errors": 0}
+    for _i in workers:
+        for key, value in results.get().items():
+            totals[key] += value
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    return totals, elapsed
 
 
 def expiry(count):
@@ -320,13 +401,19 @@ def main():
             f"p50 {r['p50_p95'][0]:.0f} ms, p95 {r['p50_p95'][1]:.0f} ms per order (2 requests)"
         )
         print(
-            f"baseline, trivial view through the same server and clients: "
+            f"baseline, trivial view through the same server and clients (before and after): "
             f"{r['trivial_per_second']:.0f} requests/s (p50 {r['trivial_p50_p95'][0]:.1f} ms, "
             f"p95 {r['trivial_p50_p95'][1]:.1f} ms), {len(r['trivial_errors'])} errors"
         )
         print(
             f"orders/s / trivial requests/s = {r['orders_per_second'] / r['trivial_per_second']:.3f}"
             f"; sold {r['sold']} seats in {r['paid']} paid orders, oversold {r['oversold']}"
+        )
+        totals, elapsed = checkout_through_services(orders, workers)
+        print(
+            f"checkout through the booking service ({workers} processes x 2 threads, no HTTP, "
+            f"the former form): {totals['sold']} orders, {totals['errors']} errors -> "
+            f"{totals['sold'] / elapsed:.1f} orders/s"
         )
         seconds = expiry(10_000)
         print(f"expiry task: 10000 expired carts released in {seconds:.2f} s")
