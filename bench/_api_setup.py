@@ -46,3 +46,20 @@ def rate(call, seconds=2.0):
         call()
         count += 1
     return count / (time.perf_counter() - begin)
+
+
+def rates(calls, seconds=2.0, rounds=10):
+    """{name: calls per second} of each of `calls` ({name: call}), measured in turns (`rounds`
+    short slices each, one after the other): on a shared, unevenly loaded machine every call
+    sees the same load, so their ratios hold even when the absolute figures do not."""
+    counts, spent = dict.fromkeys(calls, 0), dict.fromkeys(calls, 0.0)
+    for call in calls.values():
+        call()
+    for _round in range(rounds):
+        for name, call in calls.items():
+            begin = time.perf_counter()
+            while time.perf_counter() - begin < seconds / rounds:
+                call()
+                counts[name] += 1
+            spent[name] += time.perf_counter() - begin
+    return {name: counts[name] / spent[name] for name in calls}

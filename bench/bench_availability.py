@@ -2,16 +2,20 @@
 
     .venv/bin/python bench/bench_availability.py
 
-Goal (issue 3): the public availability endpoint with 100 ids answers at least one third as many
-requests per second as a trivial Django view. The public answer is kept a few seconds in Django's
-cache (PUBLIC_AVAILABILITY_CACHE_SECONDS, browsers keep it 15 s anyway); the "no server cache"
-rows show the cost of computing it (a fixed number of queries whatever the number of ids). Everything runs in-process (Django's test client,
-all middleware, in-memory SQLite), so the figures compare code paths, not a network.
+Goals: (issue 3) the public availability endpoint with 100 ids answers at least one third as
+many requests per second as a trivial Django view. The public answer is kept a few seconds in
+Django's cache (PUBLIC_AVAILABILITY_CACHE_SECONDS, browsers keep it 15 s anyway); the "no server
+cache" rows show the cost of computing it: (issue 16, P3) 100 product ids computed uncached at
+least 0.1 x the trivial view (one aggregate query whatever the number of ids; the point of
+sales' settings are read from the cache, a few seconds old at most). Everything runs in-process
+(Django's test client, all middleware, in-memory SQLite), so the figures compare code paths, not
+a network; the rows are measured in turns (`rates`), so a shared machine's load changes the
+absolute figures, not the ratios.
 """
 
 from datetime import timedelta
 
-from _api_setup import rate, start
+from _api_setup import rates, start
 
 
 def main():
@@ -95,7 +99,7 @@ def main():
             lambda: availability.product_availability(product_ids[:1], shop.pos),
         ),
     ]
-    results = {name: rate(call) for name, call in rows}
+    results = rates(dict(rows), seconds=8.0, rounds=16)
     baseline = results["trivial Django view"]
     print(f"{'call':42} {'calls/s':>10} {'vs trivial view':>16}")
     for name, value in results.items():
@@ -110,6 +114,12 @@ def main():
         / results["public, 1 product, no server cache"]
     )
     print(f"100 ids vs 1 id, no server cache: {cold:.2f} (a per-id query would give ~0.01)")
+    uncached = results["public, 100 products, no server cache"]
+    verdict = "OK" if uncached / baseline >= 0.1 else "BELOW GOAL"
+    print(
+        f"100 ids computed uncached: {uncached:.0f} calls/s, {uncached / baseline:.2f} x the "
+        f"trivial view (goal >= 0.1, issue 16): {verdict}"
+    )
 
 
 if __name__ == "__main__":

@@ -124,6 +124,10 @@ def _query_ids(request, name):
 
 
 PUBLIC_MAX_AGE = 15
+# The point of sales' settings the public answer reads (organisation, alert ratio, shown counts,
+# hosts) are kept this long, also when the answer itself is not: reading them cost as much as
+# computing the availability of 100 products (issue 16). A save forgets them at once.
+POINT_OF_SALES_SECONDS = 5
 
 
 def _public_entry(products, performances):
@@ -144,7 +148,7 @@ def _public_entry(products, performances):
         entry = _await_recompute(key)
     if entry is None:
         try:
-            pos = current_point_of_sales()
+            pos = current_point_of_sales(cached_for=POINT_OF_SALES_SECONDS)
             if pos is None:
                 return None
             answer = services.public_availabilities(pos, products, performances)

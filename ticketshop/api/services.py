@@ -131,11 +131,17 @@ def _shown(point_of_sales, value):
     return value if point_of_sales.show_remaining_count else None
 
 
-def _item(key, item, point_of_sales):
+def _labels():
+    """The indicators' labels in the current language, translated once per answer (not once
+    per id: 100 ids cost as much to translate as one)."""
+    return {level: str(label) for level, label in availability.INDICATOR_LABELS.items()}
+
+
+def _item(key, item, point_of_sales, labels=None):
     return {
         key: item.id,
         "indicator": item.indicator,
-        "label": str(item.label),
+        "label": (labels or _labels())[item.indicator],
         "remaining": _shown(point_of_sales, item.remaining),
     }
 
@@ -144,8 +150,11 @@ def product_availabilities(point_of_sales, product_ids):
     """{"availabilities": [...], "unknownIds": [...]}; raises TooManyIds, InvalidIds."""
     ids = availability.clean_ids(product_ids)
     found = availability.product_availability(ids, point_of_sales)
+    labels = _labels()
     return {
-        "availabilities": [_item("productId", found[i], point_of_sales) for i in ids if i in found],
+        "availabilities": [
+            _item("productId", found[i], point_of_sales, labels) for i in ids if i in found
+        ],
         "unknownIds": [i for i in ids if i not in found],
     }
 
@@ -155,13 +164,15 @@ def _performance_items(point_of_sales, ids, by_seat_category):
         ids, point_of_sales, by_category=bool(by_seat_category)
     )
     items = {}
+    labels = _labels()
     for i in ids:
         if i not in found:
             continue
-        item = _item("performanceId", found[i], point_of_sales)
+        item = _item("performanceId", found[i], point_of_sales, labels)
         if by_seat_category:
             item["seatCategories"] = [
-                _item("seatCategoryId", c, point_of_sales) for c in found[i].by_category.values()
+                _item("seatCategoryId", c, point_of_sales, labels)
+                for c in found[i].by_category.values()
             ]
         items[i] = item
     return items

@@ -42,8 +42,8 @@ def checkout(order, contact, *, holders=None, voucher_code="", use_credit=False,
 def _pay(order, contact, holders, voucher_code, use_credit, urls):
     """One transaction; the order's lock first (THE lock order: here, or `pay`'s own)."""
     with transaction.atomic():
+        order = lifecycle.live_cart(order.pk)
         if holders:
-            order = lifecycle.live_cart(order.pk)
             sales.set_holders(order, contact, holders, order.point_of_sales)
         return payments.pay(
             order,
@@ -51,4 +51,5 @@ def _pay(order, contact, holders, voucher_code, use_credit, urls):
             voucher_code=voucher_code,
             use_credit=use_credit,
             urls=lambda reference: (urls.notify, urls.back, urls.cancel),
+            locked=True,
         )

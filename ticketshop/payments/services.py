@@ -13,6 +13,7 @@ its locks in THE order written there: the order first, then its payments, vouche
   through the provider and the buyer told. Never a capture without a record.
 """
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -101,22 +102,36 @@ def _captured(order, method, amount, **extra):
     )
 
 
-def pay(order, contact, *, voucher_code="", use_credit=False, urls=None, provider=None):
+def pay(
+    order, contact, *, voucher_code="", use_credit=False, urls=None, provider=None, locked=False
+):
     """Start paying the cart `order` as `contact`: voucher, then credit, then card.
 
     `urls`: a function reference -> (notify_url, return_url, cancel_url) for the card provider.
-    Returns a PaymentStart; PaymentError/BookingError (and the cart unchanged) on refusal."""
+    `locked`: the caller's transaction holds the lock of the live cart `order` already.
+    Returns a PaymentStart; PaymentError/BookingError (and the cart unchanged) on refusal.
+
+    One transaction, no savepoint (a refusal rolls it back whole: nobody catches one inside),
+    the order locked once and its lines read once: CART → PAYING, voucher and credit taken, then
+    the card payment created (the holds kept for the payment's grace) or, paid in full, PAID."""
     now = timezone.now()
     provider = provider or get_provider()
-    with transaction.atomic():
-        order = sales.start_payment(order.pk, contact, now)  # locks the order: CART → PAYING
-        remaining = order.total
+    with transaction.atomic(savepoint=False):
+        if not locked:
+            order = lifecycle.live_cart(order.pk, now)  # 1. the order: CART → PAYING below
+        lines = lifecycle.order_lines(order)
+        if not lines:
+            raise sales.BookingError(_("Your cart is empty."))
+        expires = max(order.expires_at, now + dt.timedelta(minutes=sales.PAYMENT_GRACE_MINUTES))
+        lifecycle.transition(order, S.PAYING, contact=contact, expires_at=expires)
+        remaining = sum((line.price for line in lines), ZERO)
         if voucher_code and remaining > ZERO:
             remaining -= _take_voucher(order, voucher_code, remaining, now)
         if use_credit and remaining > ZERO:
             remaining -= _take_credit(order, contact, remaining)
         card = None
         if remaining > ZERO:
+            lifecycle.keep_holds(lines, expires)
             card = Payment.objects.create(
                 order=order,
                 method=Payment.Method.CARD,
@@ -126,7 +141,7 @@ def pay(order, contact, *, voucher_code="", use_credit=False, urls=None, provide
                 provider=provider.code,
             )
         else:
-            order = sales.confirm_order(order.pk, now)
+            order = lifecycle.confirm_locked(order, lines, now)
     if card is None:
         return PaymentStart(order=order, redirect_url=None)
     notify_url, return_url, cancel_url = urls(card.reference)

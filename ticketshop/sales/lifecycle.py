@@ -233,6 +233,13 @@ def start_payment(order_id, contact, now=None):
         return transition(order, S.PAYING, contact=contact, expires_at=expires)
 
 
+def keep_holds(lines, expires):
+    """The held places of `lines` (of a locked order going to PAYING) are kept until `expires`."""
+    return SeatReservation.objects.filter(
+        pk__in=[line.reservation_id for line in lines], status=SeatReservation.Status.HELD
+    ).update(expires_at=expires)
+
+
 def back_to_cart(order_id):
     """PAYING → CART: a payment refused or abandoned, the cart is the visitor's again."""
     with transaction.atomic():
@@ -281,26 +288,37 @@ def confirm_order(order_id, now=None):
             return order
         if S.PAID not in TRANSITIONS[order.status]:
             raise HoldsLost(_("Your cart has expired: nothing was sold."))
-        lines = list(order.lines.select_related("holder", "reservation"))
-        if not lines:
-            raise BookingError(_("Your cart is empty."))
-        lock_places_of(lines)
-        if not _retake_released(order, lines, now):
-            raise HoldsLost(_("Some of your seats were taken meanwhile: nothing was sold."))
-        sold = SeatReservation.objects.filter(
-            line__order=order, status=SeatReservation.Status.HELD
-        ).update(status=SeatReservation.Status.SOLD, expires_at=None, updated_at=now)
-        if sold != len(lines):
-            raise HoldsLost(_("Some of your seats were released: nothing was sold."))
-        buyer = order.contact
-        for line in lines:
-            holder = line.holder or buyer
-            line.holder = holder
-            line.holder_name = f"{holder.first_name} {holder.last_name}" if holder else ""
-            line.barcode = new_barcode()
-        OrderLine.objects.bulk_update(lines, ["holder", "holder_name", "barcode"])
-        transition(order, S.PAID, paid_at=now)
-        queue_message(order, OrderMessage.Kind.CONFIRMATION)
+        return confirm_locked(order, order_lines(order), now)
+
+
+def order_lines(order):
+    """The lines of the (locked) `order` as `confirm_locked` reads them."""
+    return list(order.lines.select_related("holder", "reservation"))
+
+
+def confirm_locked(order, lines, now):
+    """The body of `confirm_order`, for a caller that holds the order's lock in its transaction
+    and read its `lines` (`order_lines`) under it: the payments layer, which has just moved the
+    order to PAYING (no second lock of the same row, no second read of the same lines)."""
+    if not lines:
+        raise BookingError(_("Your cart is empty."))
+    lock_places_of(lines)
+    if not _retake_released(order, lines, now):
+        raise HoldsLost(_("Some of your seats were taken meanwhile: nothing was sold."))
+    sold = SeatReservation.objects.filter(
+        pk__in=[line.reservation_id for line in lines], status=SeatReservation.Status.HELD
+    ).update(status=SeatReservation.Status.SOLD, expires_at=None, updated_at=now)
+    if sold != len(lines):
+        raise HoldsLost(_("Some of your seats were released: nothing was sold."))
+    buyer = order.contact
+    for line in lines:
+        holder = line.holder or buyer
+        line.holder = holder
+        line.holder_name = f"{holder.first_name} {holder.last_name}" if holder else ""
+        line.barcode = new_barcode()
+    OrderLine.objects.bulk_update(lines, ["holder", "holder_name", "barcode"])
+    transition(order, S.PAID, paid_at=now)
+    queue_message(order, OrderMessage.Kind.CONFIRMATION)
     return order
 
 

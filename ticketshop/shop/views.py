@@ -167,7 +167,7 @@ def _category(request, item):
         return None
     try:
         return SeatCategory.objects.get(
-            pk=int(request.POST.get("category", "")), configuration=item.configuration
+            pk=int(request.POST.get("category", "")), configuration_id=item.configuration_id
         )
     except (ValueError, SeatCategory.DoesNotExist) as exc:
         raise sales.BookingError(_("Choose a seat category of this performance.")) from exc

@@ -181,7 +181,9 @@ class LiveServer:
     """The product served by gunicorn (several worker processes, real sockets) on this run's
     database: the race goes through HTTP as browsers would, middleware and CSRF included."""
 
-    def __init__(self, pos, keys_dir, workers=3, threads=16):
+    def __init__(
+        self, pos, keys_dir, workers=3, threads=16, settings="tests.ticketshop.sales.race_settings"
+    ):
         import socket
 
         with socket.socket() as probe:
@@ -190,7 +192,7 @@ class LiveServer:
         env = {
             **os.environ,
             "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
-            "DJANGO_SETTINGS_MODULE": "tests.ticketshop.sales.race_settings",
+            "DJANGO_SETTINGS_MODULE": settings,
             "SECUTIX_KEYS_DIR": str(keys_dir),
             "SECUTIX_ORGANISATION_CODE": pos.channel.organisation.code,
             "SECUTIX_CHANNEL_CODE": pos.channel.code,
