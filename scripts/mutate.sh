@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 [ -x .venv/bin/cosmic-ray ] || .venv/bin/pip install -q ".[test,mutate]"
 rm -rf build ./*.egg-info
-exec nice -n 19 .venv/bin/python scripts/mutate.py "$@"
+exec nice -n 19 .venv/bin/python -u scripts/mutate.py "$@"
