@@ -99,6 +99,9 @@ def acquire_lock(interface, now=None):
 
 
 def release_lock(interface, token):
+    from ticketshop.resellers.client import close_sessions  # (client.py imports this module)
+
+    close_sessions()
     _mine().pop(interface.pk, None)
     ResellerInterface.objects.filter(pk=interface.pk, locked_by=token).update(
         locked_until=None, locked_by=""
