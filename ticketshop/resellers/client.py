@@ -24,6 +24,9 @@ def close_sessions():
     _sessions.open = []
 
 
+locks.on_release.append(close_sessions)
+
+
 class ExternalError(Exception):
     """The reseller answered an error, garbage, or nothing in time."""
 

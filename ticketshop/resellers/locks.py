@@ -98,10 +98,13 @@ def acquire_lock(interface, now=None):
     return holder
 
 
-def release_lock(interface, token):
-    from ticketshop.resellers.client import close_sessions  # (client.py imports this module)
+# Called in the releasing thread when a run ends (client.py closes its HTTP sessions there).
+on_release = []
 
-    close_sessions()
+
+def release_lock(interface, token):
+    for hook in on_release:
+        hook()
     _mine().pop(interface.pk, None)
     ResellerInterface.objects.filter(pk=interface.pk, locked_by=token).update(
         locked_until=None, locked_by=""
