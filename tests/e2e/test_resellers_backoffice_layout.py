@@ -70,7 +70,8 @@ def test_the_french_back_office_of_the_resellers(browser, screenshot, shop, sand
     assert "Interfaces revendeurs" in text and "Exécutions" in text and "Contingents" in text
     page.goto(f"{sandbox.url}/backoffice/resellers/run/")
     text = page.inner_text("#result_list")
-    assert "Réussie (simulation)" in text and "0 commandes" in text
+    assert "Réussie (simulation)" in text and "0 ventes, 0 commandes" in text
+    assert "0 exportées, 0 reprises" in text
     screenshot(page, "resellers-runs-fr")
     page.goto(f"{sandbox.url}/backoffice/resellers/ticketscan/check/")
     page.fill("#id_barcode", "123")

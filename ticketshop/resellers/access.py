@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ticketshop.resellers import conf
-from ticketshop.resellers.client import ExternalError, ResellerClient
+from ticketshop.resellers.client import ExternalError, ResellerClient, close_sessions
 from ticketshop.resellers.models import ResellerInterface, ResellerSale, ResellerScan, TicketScan
 from ticketshop.sales.lifecycle import SOLD_STATES
 from ticketshop.sales.models import OrderLine
@@ -87,6 +87,8 @@ def reseller_barcodes(interface, performance_id):
         return {str(c.barcode): str(c.status) for c in codes if getattr(c, "barcode", None)}
     except (ExternalError, AttributeError, TypeError, ValueError) as exc:
         raise Unreachable(str(exc)[:300]) from exc
+    finally:
+        close_sessions()
 
 
 def _unreachable(interface, exc):

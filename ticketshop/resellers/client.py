@@ -3,6 +3,7 @@ timeouts from the settings. Every failure of the reseller or of the way to it is
 ExternalError (R7 “external”: retry, then call the reseller)."""
 
 import copy
+import threading
 from functools import cached_property
 from types import SimpleNamespace
 
@@ -16,6 +17,19 @@ from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
 from ticketshop.resellers import conf, locks
+
+_sessions = threading.local()
+
+
+def close_sessions():
+    """Close this thread's reseller HTTP sessions (their keep-alive sockets): at the end of a
+    run (release of its lock) and of a scan check."""
+    for session in getattr(_sessions, "open", []):
+        session.close()
+    _sessions.open = []
+
+
+locks.on_release.append(close_sessions)
 
 
 def _local(element):
@@ -59,6 +73,7 @@ class ResellerClient:
         self.interface = interface
         timeout = timeout or conf.get("SOAP_TIMEOUT")
         session = requests.Session()
+        _sessions.__dict__.setdefault("open", []).append(session)
         # Plain HTTP/1.1 keep-alive, one session per client (a run, a scan). NOT "Connection:
         # close" in the request only: the server then closes after answering while the client,
         # seeing no "close" in the answer, reuses the socket → RemoteDisconnected, at random.

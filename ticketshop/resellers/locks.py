@@ -98,7 +98,13 @@ def acquire_lock(interface, now=None):
     return holder
 
 
+# Called in the releasing thread when a run ends (client.py closes its HTTP sessions there).
+on_release = []
+
+
 def release_lock(interface, token):
+    for hook in on_release:
+        hook()
     _mine().pop(interface.pk, None)
     ResellerInterface.objects.filter(pk=interface.pk, locked_by=token).update(
         locked_until=None, locked_by=""
