@@ -279,12 +279,12 @@ class Importer:
         )
         self.fallback = settings.LANGUAGE_CODE
 
-    def check_values(self, facts, values):
+    def check_values(self, facts, values, locale=None):
         """BadProduct when a page cannot hold the product's facts (checked before any write,
         with the page model's own fields)."""
         problems = []
         try:
-            validate_unicode_slug(self.slug_for(facts))
+            validate_unicode_slug(self.slug_for(facts, locale))
         except ValidationError as error:
             problems.append(
                 f"code {facts['product_code']!r} cannot be a page slug: {_reason(error)}"
@@ -298,8 +298,9 @@ class Importer:
         if problems:
             raise BadProduct("; ".join(dict.fromkeys(problems)))
 
-    def slug_for(self, facts):
-        return self.EventPage.slug_for(facts)
+    def slug_for(self, facts, locale=None):
+        """The page's slug in `locale`: the page model's hook (pages.AbstractEventPage)."""
+        return self.EventPage.slug_for(facts, locale)
 
     def _refuse_mass_unpublish(self, pages, present):
         live = [page for page in pages.values() if page.live]
@@ -363,7 +364,7 @@ class Importer:
         values_by_locale, write = {}, False
         for locale in self.locales:
             values = page_values(facts, locale.language_code, self.fallback)
-            self.check_values(facts, values)
+            self.check_values(facts, values, locale)
             values_by_locale[locale.pk] = values
             page = pages.get((facts["ticketshop_id"], locale.pk))
             write = write or (
@@ -415,7 +416,7 @@ class Importer:
         # revision per imported page would triple the cost of a first import.
         page = self.EventPage(
             **values,
-            slug=self.slug_for(facts),
+            slug=self.slug_for(facts, locale),
             locale=locale,
             live=True,
             first_published_at=now,

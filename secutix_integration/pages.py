@@ -5,10 +5,13 @@ A site makes it concrete with its editors' own fields and names it in
 """
 
 import datetime as dt
+import re
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -26,6 +29,23 @@ def get_event_page_model_string():
 
 def get_event_page_model():
     return apps.get_model(get_event_page_model_string(), require_ready=False)
+
+
+SLUG_MAX_LENGTH = 80
+
+
+def translated_slug(product, language=None):
+    """See AbstractEventPage.slug_for. Apostrophes and colons separate words ("l'importance"
+    → "l-importance"); accents are dropped (ASCII slugs travel safely in every link)."""
+    code = str(product["product_code"]).lower()
+    names = product.get("names") or {}
+    if not language or language == settings.LANGUAGE_CODE or not names:
+        return code  # the default language keeps the code: the addresses every link knows
+    name = names.get(language) or names.get(settings.LANGUAGE_CODE) or ""
+    words = slugify(re.sub(r"[\u2019':]", " ", str(name)))
+    if not words or words == code:
+        return code
+    return f"{words[: SLUG_MAX_LENGTH - len(code) - 1].rstrip('-')}-{code}"
 
 
 def ro(name):
@@ -125,10 +145,15 @@ class AbstractEventPage(Page):
         return None
 
     @classmethod
-    def slug_for(cls, product):
-        """The slug of a new product's page (default: the product code in lower case). A code
-        that gives no valid slug skips the product, reported."""
-        return str(product["product_code"]).lower()
+    def slug_for(cls, product, locale=None):
+        """The slug of a new product's page in `locale` (a Locale or a language code). In the
+        default language (and without a locale): the product code in lower case. In the others
+        (W5, issue 12): its name in that language, then its code — "le-misanthrope-misanth",
+        or the code alone when the name says just that ("hamlet") —, unique as codes are, so a
+        product of another season with the same name never collides. A product whose code gives
+        no valid slug is skipped, reported. The ticketshop's links by code
+        (/<lang>/events/<code>/) are sent on by the website (301, website/legacy_slugs.py)."""
+        return translated_slug(product, getattr(locale, "language_code", locale))
 
     def sale_status(self, now=None):
         """The event's status from the imported facts only (no availability asked)."""

@@ -1,6 +1,9 @@
 """The website's demo content: the four locales and a home page in each, linked as translations."""
 
+import re
+
 from django.db import transaction
+from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 
 from events.models import EventIndexPage
@@ -208,6 +211,13 @@ def _compose_homes(english):
             home.save_revision().publish()
 
 
+def page_slug(title):
+    """A page's slug in its language, from its title (W5, issue 12): "Conditions générales de
+    vente" → "conditions-generales-de-vente". The old English addresses (/fr/terms-of-sale/,
+    linked by the point of sales) answer 301 to these (website/legacy_slugs.py)."""
+    return slugify(re.sub(r"[\u2019':]", " ", title))
+
+
 def _static_page(home_en, slug, texts, locales):
     english = StaticPage.objects.child_of(home_en).filter(slug=slug).first()
     if english is None:
@@ -219,8 +229,16 @@ def _static_page(home_en, slug, texts, locales):
         )
         english.save_revision().publish()
     for code, (title, intro, text) in texts.items():
-        if code == "en" or english.get_translation_or_none(locales[code]):
-            continue  # once created, the pages are the marketing staff's
+        if code == "en":
+            continue
+        page = english.get_translation_or_none(locales[code])
+        if page is not None:  # once created, the pages are the marketing staff's, except
+            if page.slug == slug:  # an English slug left by an older demo: its own (W5)
+                page = page.specific
+                page.slug = page_slug(title)
+                page.save_revision().publish()
+            continue
         page = english.copy_for_translation(locales[code]).specific
         page.title, page.intro, page.body = title, intro, [("text", f"<p>{text}</p>")]
+        page.slug = page_slug(title)
         page.save_revision().publish()

@@ -18,6 +18,15 @@ from ticketshop.catalogue.services import change_state
 
 LANGUAGES = {"fr", "en", "de", "es"}
 
+# The pages' slugs: the code in English, the name + the code in the others (W5, issue 12);
+# no Spanish name: the default language's.
+SLUGS = {
+    "en": "concert",
+    "fr": "spectacle-concert-concert",
+    "de": "konzert-concert",
+    "es": "concert-show-concert",
+}
+
 
 def pages_of(product):
     return {p.locale.language_code: p for p in EventPage.objects.filter(ticketshop_id=product.pk)}
@@ -47,7 +56,7 @@ def test_first_import_creates_a_page_per_product_and_language(ticketshop):
         assert page.live
         assert isinstance(page.get_parent().specific, EventIndexPage)
         assert page.get_parent().locale.language_code == language
-        assert page.url == f"/{language}/events/concert/"
+        assert page.url == f"/{language}/events/{SLUGS[language]}/"  # in its language
     english = pages["en"]
     assert english.product_code == "CONCERT" and english.family == "SINGLE_ENTRY"
     assert english.theme_codes == ",MUSIC,JAZZ," or english.theme_codes == ",JAZZ,MUSIC,"

@@ -185,16 +185,31 @@ def test_open_graph_and_description(client, site):
     assert '<meta name="description" content="hamlet on stage.">' in html
 
 
+# The static pages' slugs in each language (W5, issue 12): hreflang and the sitemap use them.
+HELP = {"en": "/help/", "fr": "/aide/", "de": "/hilfe/", "es": "/ayuda/"}
+TERMS = {
+    "en": "/terms-of-sale/",
+    "fr": "/conditions-generales-de-vente/",
+    "de": "/allgemeine-verkaufsbedingungen/",
+    "es": "/condiciones-generales-de-venta/",
+}
+
+
+def _same(path):
+    return dict.fromkeys(LANGUAGES, path)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_hreflang_alternates_in_every_head(client, site, language):
-    for path in ("/", "/events/", "/events/hamlet/", "/help/"):
+    for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), HELP):
+        path = paths[language]
         html = get(client, f"/{language}{path}")
         head = html.split("</head>")[0]
         links = dict(ALTERNATE.findall(head))
         assert set(links) == {*LANGUAGES, "x-default"}, path
         for code in LANGUAGES:
-            assert links[code] == f"http://testserver/{code}{path}"
-        assert links["x-default"] == f"http://testserver/en{path}"
+            assert links[code] == f"http://testserver/{code}{paths[code]}"
+        assert links["x-default"] == f"http://testserver/en{paths['en']}"
         assert f'<link rel="canonical" href="http://testserver/{language}{path}">' in head
 
 
@@ -210,10 +225,10 @@ def test_sitemap_lists_every_language_with_alternates(client, site):
         for url in root.findall("s:url", ns)
     }
     for code in LANGUAGES:
-        for path in ("/", "/events/", "/events/hamlet/", "/terms-of-sale/"):
-            location = f"http://testserver/{code}{path}"
+        for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), TERMS):
+            location = f"http://testserver/{code}{paths[code]}"
             assert location in entries, location
-            assert entries[location] == {c: f"http://testserver/{c}{path}" for c in LANGUAGES}
+            assert entries[location] == {c: f"http://testserver/{c}{paths[c]}" for c in LANGUAGES}
     assert "Sitemap: http://testserver/sitemap.xml" in get(client, "/robots.txt")
 
 

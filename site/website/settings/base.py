@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Issue 12: the pages' old addresses (English slugs, product codes) → 301 to the page in
+    # its language's slug; after the editors' own redirects (the next one) had their say.
+    "website.legacy_slugs.LegacySlugRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Issue 15: the Content-Security-Policy in every environment (the browser tests run under
     # the header production sends; policy below, relaxed for the admin and the back office)
