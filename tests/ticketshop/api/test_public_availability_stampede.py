@@ -19,7 +19,7 @@ def _race(monkeypatch, settings, callers=8, seconds=5):
         time.sleep(0.3)  # a recompute under load
         return {"products": {"statusCode": "success", "availabilities": []}}
 
-    monkeypatch.setattr(json_views, "current_point_of_sales", lambda: object())
+    monkeypatch.setattr(json_views, "current_point_of_sales", lambda **kwargs: object())
     monkeypatch.setattr(json_views, "allowed_hosts", lambda pos: {"www.example.org"})
     monkeypatch.setattr(json_views.services, "public_availabilities", slow_answer)
     answers, start = [], threading.Barrier(callers)

@@ -164,3 +164,12 @@ def test_through_http_100_ids_cost_the_queries_of_one(client, shop):
     one, hundred = queries(ids[:1]), queries(ids)
     assert len(one) == len(hundred) == 1, hundred  # the aggregate query, nothing else
     assert "WITH" in hundred[0] and "GROUP BY" in hundred[0]
+
+
+def test_a_changed_point_of_sales_is_read_again_at_once(client, shop):
+    """The public endpoint keeps the point of sales a few seconds; saving it forgets it."""
+    assert public(client, "performances", [shop.concert_1.pk])[shop.concert_1.pk]["remaining"]
+    shop.pos.show_remaining_count = False
+    shop.pos.save()
+    answer = public(client, "performances", [shop.concert_1.pk])
+    assert answer[shop.concert_1.pk]["remaining"] is None
