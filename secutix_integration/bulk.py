@@ -60,7 +60,6 @@ class BulkPages:
         """Checks a new product's pages (BadProduct: skipped, nothing planned); its counts."""
         from secutix_integration.importer import BadProduct  # noqa: PLC0415 (cycle)
 
-        slug = self.importer.slug_for(facts)
         entries = []
         for locale in self.importer.locales:
             parent = self.model.index_for(locale, facts)
@@ -68,22 +67,23 @@ class BulkPages:
                 raise BadProduct(
                     f"no parent page in {locale.language_code} for its page (index_for)"
                 )
+            slug = self.importer.slug_for(facts, locale)  # translated per language
             if slug in self._taken(parent):
                 raise BadProduct(
                     f"slug: The slug '{slug}' is already in use within the parent page at "
                     f"'{parent.url_path}'."
                 )
-            entries.append((locale, parent, values_by_locale[locale.pk]))
-        for _locale, parent, _values in entries:
+            entries.append((locale, parent, values_by_locale[locale.pk], slug))
+        for _locale, parent, _values, slug in entries:
             self._taken(parent).add(slug)
-        self.planned.append((facts, slug, entries))
+        self.planned.append((facts, entries))
         return {"created": len(entries)}
 
     def write(self):
         """Writes every planned page (in the caller's transaction); returns them."""
         if not self.planned:
             return []
-        parents = {p.pk: p for _f, _s, entries in self.planned for _l, p, _v in entries}
+        parents = {p.pk: p for _f, entries in self.planned for _l, p, _v, _s in entries}
         list(Page.objects.select_for_update().filter(pk__in=parents).values_list("pk"))
         last = {}
         for pk, parent in parents.items():
@@ -100,9 +100,9 @@ class BulkPages:
         max_length = Page._meta.get_field("path").max_length
         now = timezone.now()
         pages = []
-        for _facts, slug, entries in self.planned:
+        for _facts, entries in self.planned:
             translation_key = uuid.uuid4()  # the product's pages are each other's translations
-            for locale, parent, values in entries:
+            for locale, parent, values, slug in entries:
                 added[parent.pk] += 1
                 depth = parent.depth + 1
                 path = Page._get_path(parent.path, depth, last[parent.pk] + added[parent.pk])
