@@ -40,7 +40,10 @@ def _setup(url):
     django.setup()
     from django.conf import settings
 
-    settings.RESELLERS = {"SOAP_TIMEOUT": 120}  # a loaded test machine: no timeout by accident
+    # A loaded test machine: no timeout by accident. One sale per transaction, and the lease
+    # renewed (an UPDATE outside the transaction) after each: the worker stops right after the
+    # first sale's transaction committed, on SQLite and PostgreSQL alike.
+    settings.RESELLERS = {"SOAP_TIMEOUT": 120, "INTEGRATION_BATCH": 1, "HEARTBEAT_SECONDS": 0}
 
 
 def worker(url, interface_id, ready):
