@@ -5,6 +5,7 @@ linked as translations, their slugs and URLs, their "Created" history, found by 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.text import slugify
 from wagtail.models import Page, PageLogEntry, Revision
 
 from home.demo import load_site_demo
@@ -75,21 +76,24 @@ def test_bulk_pages_are_live_translations_with_their_history_and_urls(shop, clie
         }
         for language, page in translations.items():
             assert page.live and page.first_published_at and not page.has_unpublished_changes
-            assert page.slug == f"p{product - 50_000:04d}" and page.draft_title == page.title
+            code = f"p{product - 50_000:04d}"
+            # W5: the code in English, the name in that language then the code in the others
+            expected = code if language == "en" else f"{slugify(page.title)}-{code}"
+            assert page.slug == expected and page.draft_title == page.title
             assert page.url == f"/{language}/events/{page.slug}/"
     assert Revision.objects.count() == revisions  # created live, as one by one: no revision yet
     created = PageLogEntry.objects.filter(action="wagtail.create", page__in=pages().values("pk"))
     assert created.count() == 12 * 4 and {e.label for e in created} == set(
         pages().values_list("title", flat=True)
     )
-    response = client.get("/fr/events/p0003/")
+    response = client.get("/fr/events/p0003/", follow=True)  # the code's address: 301 on
     assert response.status_code == 200 and "Spectacle 3" in response.content.decode()
 
 
 def test_the_search_finds_a_page_the_bulk_import_created(shop, client):
     run_import()
     html = client.get("/fr/search/", {"q": "Spectacle 7"}).content.decode()
-    assert "/fr/events/p0007/" in html
+    assert "/fr/events/spectacle-7-p0007/" in html
     html = client.get("/en/search/", {"q": "Show 11"}).content.decode()
     assert "/en/events/p0011/" in html
 
