@@ -37,6 +37,8 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry
 from wagtail.search.backends import get_search_backends
 
+from secutix_integration.errors import BadProduct
+
 BATCH = 500
 
 
@@ -58,8 +60,6 @@ class BulkPages:
 
     def plan(self, facts, values_by_locale):
         """Checks a new product's pages (BadProduct: skipped, nothing planned); its counts."""
-        from secutix_integration.importer import BadProduct  # noqa: PLC0415 (cycle)
-
         entries = []
         for locale in self.importer.locales:
             parent = self.model.index_for(locale, facts)

@@ -28,6 +28,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from secutix_integration import conf, soap_client
 from secutix_integration.bulk import BulkPages
+from secutix_integration.errors import BadProduct
 from secutix_integration.import_lock import acquire_lock, release_lock
 from secutix_integration.models import ImportRun
 from secutix_integration.pages import get_event_page_model
@@ -42,10 +43,6 @@ class MalformedCatalogue(Exception):
 
 class SuspiciousCatalogue(Exception):
     """An answer that would empty the site: refused unless forced."""
-
-
-class BadProduct(Exception):
-    """One product the pages cannot hold: skipped and reported, the others imported."""
 
 
 def _items(value):
