@@ -21,7 +21,7 @@ def state():
         Page.objects.count(),
         list(GiftVoucher.objects.values_list("code", "balance")),
         list(CreditAccount.objects.values_list("contact__email", "balance")),
-        ApiAccount.objects.count(),
+        sorted(ApiAccount.objects.values_list("username", flat=True)),
         get_user_model().objects.count(),
     )
 
@@ -35,8 +35,11 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
     assert products >= 16 and pages > 20
     assert vouchers == [("CUBE-GIFT-50", 50)]
     assert credits == [("michel.shapira@secutixtest.com", 20)]
-    assert accounts == 1 and users == 1
-    assert ApiAccount.objects.get().check_secret(settings.SECUTIX["API_PASSWORD"])
+    # the website's account and the two real-time resellers' (R9)
+    assert accounts == ["CUBE_CLASSICTIC", "CUBE_DIGITICK", "CUBE_WEBSITE"] and users == 1
+    assert ApiAccount.objects.get(username="CUBE_WEBSITE").check_secret(
+        settings.SECUTIX["API_PASSWORD"]
+    )
     # The bundled reseller sandbox's three instances (issue 10, R8), by its own command.
     assert "Reseller sandbox fnac (created)" in out.getvalue()
     assert sorted(SandboxInstance.objects.values_list("slug", flat=True)) == [
@@ -47,5 +50,5 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
 
     GiftVoucher.objects.update(balance=10)  # spent in the meantime: a new set-up keeps that
     call_command("setup_demo", stdout=StringIO())
-    assert state() == (products, pages, [("CUBE-GIFT-50", 10)], credits, 1, 1)
+    assert state() == (products, pages, [("CUBE-GIFT-50", 10)], credits, accounts, 1)
     assert SandboxInstance.objects.count() == 3
