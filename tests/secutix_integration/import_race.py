@@ -50,6 +50,8 @@ def main(target):
                 barrier.wait()
                 run = run_import(trigger=trigger)
                 runs.append({"status": run.status, "log": run.error_log[:200]})
+            except Exception as error:  # shown in the report, not lost in a thread
+                runs.append({"status": "raised", "log": repr(error)[:500]})
             finally:
                 connections.close_all()
 
