@@ -104,3 +104,18 @@ def test_the_api_and_the_account_area_agree(client, site, visitor, url, allowed)
 @pytest.fixture(autouse=True)
 def _identity_settings(saml_settings):
     """The IdP's keys and the IdP + account area's URLs (tests/fixtures/identity.py)."""
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https:/www.thecube.example/", "http or https address"),  # a scheme, no host
+        ("//evil.example/", "http or https address"),  # a host, no scheme: not a local path
+        ("fr/cart/", "single '/'"),  # neither: a relative path must start with one "/"
+    ],
+)
+def test_each_malformed_return_url_is_refused_with_its_reason(url, reason):
+    from ticketshop.organisation.return_urls import Refused, checked_return_url
+
+    with pytest.raises(Refused, match=reason):
+        checked_return_url(url, {"www.thecube.example"})
