@@ -34,7 +34,7 @@ def start():
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
     settings.ROOT_URLCONF = __name__
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "TICKETSHOP"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "TICKETSHOP"}
     return Client()
 
 

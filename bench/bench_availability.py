@@ -63,11 +63,11 @@ def main():
 
     def uncached(call):
         def wrapper():
-            settings.SECUTIX["PUBLIC_AVAILABILITY_CACHE_SECONDS"] = 0
+            settings.TICKETSHOP["PUBLIC_AVAILABILITY_CACHE_SECONDS"] = 0
             try:
                 return call()
             finally:
-                settings.SECUTIX["PUBLIC_AVAILABILITY_CACHE_SECONDS"] = 5
+                settings.TICKETSHOP["PUBLIC_AVAILABILITY_CACHE_SECONDS"] = 5
 
         return wrapper
 

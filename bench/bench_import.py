@@ -201,6 +201,7 @@ def main():
     load_site_demo()
     url = serve()
     settings.SECUTIX = {**settings.SECUTIX, "API_BASE_URL": url, "TIMEOUT_SECONDS": 120}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "PUBLIC_URL": url}
     pages = PRODUCTS * len(settings.LANGUAGES)
     print(f"Catalogue: {PRODUCTS} products × {PERFORMANCES} performances, {pages} pages to make")
 

@@ -40,11 +40,18 @@ ROUNDS = 15
 def prepare():
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
+    keys = Path(tempfile.mkdtemp(prefix="bench-sso-"))
     settings.SECUTIX = {
         **settings.SECUTIX,
-        "KEYS_DIR": Path(tempfile.mkdtemp(prefix="bench-sso-")),
+        "KEYS_DIR": keys,
         "WEBSITE_URL": "http://testserver",
         "API_BASE_URL": "http://testserver",
+    }
+    settings.TICKETSHOP = {
+        **settings.TICKETSHOP,
+        "KEYS_DIR": keys,
+        "WEBSITE_URL": "http://testserver",
+        "PUBLIC_URL": "http://testserver",
     }
     settings.ALLOWED_HOSTS = ["*"]
     call_command("generate_saml_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115

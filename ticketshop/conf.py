@@ -2,12 +2,12 @@
 
     TICKETSHOP = {"PUBLIC_URL": "https://tickets.example.org", "KEYS_DIR": "/srv/keys", ...}
 
-So the ticketshop and a website can run on two hosts with two settings files. A name missing
-from TICKETSHOP is read, for backwards compatibility, from the `SECUTIX` block that both halves
-shared before (PUBLIC_URL under its old name API_BASE_URL), then from DEFAULTS (a callable
-default is computed when read).
+So the ticketshop and a website can run on two hosts with two settings files: the ticketshop
+never reads the plugin's `SECUTIX` block (nor the plugin this one). A name missing from
+TICKETSHOP takes its default from DEFAULTS (a callable default is computed when read).
 """
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -32,21 +32,18 @@ DEFAULTS = {
     "API_CATALOGUE_IN_PROGRESS_FROM": 20_000,
     "API_USERNAME": "",  # the API account `ensure_api_account` creates by default
     "API_PASSWORD": "",
+    # X3, X4: the production check (payments/checks.py) runs at every start-up when PRODUCTION,
+    # and refuses the test card provider and the demo secrets unless ALLOW_TEST_PAYMENTS.
+    "PRODUCTION": False,
+    "ALLOW_TEST_PAYMENTS": lambda: os.environ.get("TICKETSHOP_ALLOW_TEST_PAYMENTS", "") == "1",
 }
-
-# Names the SECUTIX block used for the same setting, read when TICKETSHOP lacks it.
-LEGACY_NAMES = {"PUBLIC_URL": "API_BASE_URL"}
 
 
 def get(name):
-    """TICKETSHOP[name], else the legacy SECUTIX entry, else its default (KeyError: unknown)."""
+    """TICKETSHOP[name], else its default. An unknown name is a programming error (KeyError)."""
     block = getattr(settings, "TICKETSHOP", None) or {}
     if name in block:
         return block[name]
-    legacy = getattr(settings, "SECUTIX", None) or {}
-    legacy_name = LEGACY_NAMES.get(name, name)
-    if legacy_name in legacy:
-        return legacy[legacy_name]
     default = DEFAULTS[name]
     return default() if callable(default) else default
 

@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from tests.conftest import CspWatchedBrowser
-from tests.fixtures.identity import PASSWORD, secutix_settings
+from tests.fixtures.identity import PASSWORD, secutix_settings, ticketshop_settings
 from ticketshop.contacts.models import ContactLink
 
 pytestmark = [
@@ -26,6 +26,11 @@ def live_saml(live_server, settings, tmp_path):
     settings.SECUTIX = {
         **secutix_settings(tmp_path),
         "API_BASE_URL": live_server.url,
+        "WEBSITE_URL": live_server.url,
+    }
+    settings.TICKETSHOP = {
+        **ticketshop_settings(tmp_path),
+        "PUBLIC_URL": live_server.url,
         "WEBSITE_URL": live_server.url,
     }
     call_command("generate_saml_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115

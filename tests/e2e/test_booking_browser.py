@@ -25,6 +25,7 @@ def test_book_pay_and_find_the_tickets(ticketshop, browser, screenshot, keys_dir
 
     monkeypatch.setattr(PROVIDERS["testcard"], "transport", transport)
     settings.SECUTIX = {**settings.SECUTIX, "KEYS_DIR": keys_dir}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "KEYS_DIR": keys_dir}
     shop = ticketshop
     shop.pos.allow_purchase_for_friends_family = True
     shop.pos.modify_ticket_holder = True

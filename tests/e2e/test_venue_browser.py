@@ -62,6 +62,7 @@ def check(page, size, name, language="fr", book=False):
 @pytest.mark.parametrize("size", SIZES)
 def test_a_french_visitor_from_home_to_account(ticketshop, browser, keys_dir, size):  # noqa: F811
     settings.SECUTIX = {**settings.SECUTIX, "KEYS_DIR": keys_dir}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "KEYS_DIR": keys_dir}
     shop = ticketshop
     visitor = make_contact(shop.org, "michel@example.com", "Michel", "Shapira")
     assert run_import().status == "success"

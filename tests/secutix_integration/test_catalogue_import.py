@@ -212,7 +212,7 @@ def test_a_failed_run_changes_nothing_and_says_why(
 def test_in_progress_is_polled_with_the_integer_request_id_over_soap(ticketshop, settings):
     """The ticketshop answers a large catalogue in_progress (here: any catalogue); the plugin
     asks again with the Integer requestId it was given, through real SOAP, and imports."""
-    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 0}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "API_CATALOGUE_IN_PROGRESS_FROM": 0}
     seen = []
     original = soap_client._call
 

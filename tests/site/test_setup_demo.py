@@ -28,6 +28,7 @@ def state():
 
 def test_setup_demo_prepares_everything_once(settings, tmp_path):
     settings.SECUTIX = {**settings.SECUTIX, "KEYS_DIR": tmp_path}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "KEYS_DIR": tmp_path}
     out = StringIO()
     call_command("setup_demo", stdout=out)
     assert (tmp_path / "idp_metadata.xml").exists()
@@ -38,7 +39,7 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
     # the website's account and the two real-time resellers' (R9)
     assert accounts == ["CUBE_CLASSICTIC", "CUBE_DIGITICK", "CUBE_WEBSITE"] and users == 1
     assert ApiAccount.objects.get(username="CUBE_WEBSITE").check_secret(
-        settings.SECUTIX["API_PASSWORD"]
+        settings.TICKETSHOP["API_PASSWORD"]
     )
     # The bundled reseller sandbox's three instances (issue 10, R8), by its own command.
     assert "Reseller sandbox fnac (created)" in out.getvalue()

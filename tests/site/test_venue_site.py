@@ -18,7 +18,7 @@ from wagtail.models import Locale
 from events.models import EventIndexPage, EventPage
 from home.demo import load_site_demo
 from home.models import HomePage
-from tests.fixtures.identity import PASSWORD, make_contact, secutix_settings
+from tests.fixtures.identity import PASSWORD, make_contact, use_keys
 from ticketshop.contacts.models import ContactLink
 from ticketshop.contacts.services import link_contact
 from ticketshop.organisation.models import Organisation, PointOfSales, SalesChannel
@@ -398,7 +398,7 @@ def test_500_is_the_sites_page(client, site, monkeypatch):
 
 
 def test_unknown_ids_in_the_account_area_are_real_404s(client, site, settings, keys_dir):  # noqa: F811
-    settings.SECUTIX = secutix_settings(keys_dir)  # the IdP signs in with keys of its own
+    use_keys(settings, keys_dir)  # the IdP signs in with keys of its own
     organisation = Organisation.objects.create(code="CUBE", name="The CUBE")
     channel = SalesChannel.objects.create(organisation=organisation, code="WEB", name="Internet")
     PointOfSales.objects.create(

@@ -98,7 +98,7 @@ def _request_key(request_id):
 def catalogue(point_of_sales, request_id=None):
     """getCatalogDetailed (and getCatalog): the whole answer, wrapped.
 
-    A large catalogue (SECUTIX API_CATALOGUE_IN_PROGRESS_FROM products or more) asked without
+    A large catalogue (TICKETSHOP API_CATALOGUE_IN_PROGRESS_FROM products or more) asked without
     a requestId answers `in_progress` with a new requestId; asking again with it gives the
     catalogue (prepared then).
     """

@@ -28,7 +28,7 @@ _servers = {}
 
 
 def xmlsec_binary():
-    """SECUTIX["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
+    """TICKETSHOP["XMLSEC_BINARY"] (the settings name Debian's path), else xmlsec1 on the PATH."""
     return conf.get("XMLSEC_BINARY") or shutil.which("xmlsec1") or "xmlsec1"
 
 

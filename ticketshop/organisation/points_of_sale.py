@@ -1,7 +1,7 @@
 """Which point of sales a request to this ticketshop is served for.
 
 One ticketshop deployment serves one point of sales: the one whose code is
-`SECUTIX["POINT_OF_SALES_CODE"]`. Every channel asks this module, so they all agree."""
+`TICKETSHOP["POINT_OF_SALES_CODE"]` (ticketshop/conf.py). Every channel asks this module, so they all agree."""
 
 from django.core.cache import cache
 

@@ -165,49 +165,53 @@ DEFAULT_FROM_EMAIL = "The CUBE <tickets@thecube.example>"
 
 LOGIN_URL = "/admin/login/"
 
-# The one settings block of the plugin and the ticketshop it talks to (the SecuTix role).
-SECUTIX = {
+# Two settings blocks, one per half, so that each can run on its own host with its own settings
+# file (README, "Two hosts"): SECUTIX is the website's plugin's (secutix_integration/conf.py),
+# TICKETSHOP the ticketshop's (ticketshop/conf.py); neither half reads the other's block.
+# On this one host both halves share the organisation, channel, point of sales, API account,
+# keys directory, xmlsec binary, website address and cookie domain: each shared value is read
+# once (from SECUTIX_<NAME>) into both blocks; TICKETSHOP_<NAME> overrides the ticketshop's.
+_SHARED = {
     "ORGANISATION_CODE": os.environ.get("SECUTIX_ORGANISATION_CODE", "CUBE"),
     "CHANNEL_CODE": os.environ.get("SECUTIX_CHANNEL_CODE", "WEB"),
     "POINT_OF_SALES_CODE": os.environ.get("SECUTIX_POINT_OF_SALES_CODE", "TICKETSHOP"),
-    "API_BASE_URL": os.environ.get("SECUTIX_API_BASE_URL", "http://127.0.0.1:8000"),
+    # the API account the website signs in with (`ensure_api_account` creates it by default)
     "API_USERNAME": os.environ.get("SECUTIX_API_USERNAME", "CUBE_WEBSITE"),
     "API_PASSWORD": os.environ.get("SECUTIX_API_PASSWORD", "website-demo-key"),
-    "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
+    # the SAML keys: the IdP's (idp.key, idp.crt) and the website's (sp.key, sp.crt)
     "KEYS_DIR": Path(os.environ.get("SECUTIX_KEYS_DIR", VAR_DIR / "keys")),
     # Debian's xmlsec1, which pysaml2 runs to sign and verify (the IdP and the website both).
     "XMLSEC_BINARY": os.environ.get("SECUTIX_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
-    # The website's own address (SAML service provider) and, if set, where the website fetches
-    # the IdP's metadata (otherwise KEYS_DIR/idp_metadata.xml, written by generate_saml_keys).
+    # The website's own address (SAML service provider).
     "WEBSITE_URL": os.environ.get(
         "SECUTIX_WEBSITE_URL", os.environ.get("SITE_URL", "http://127.0.0.1:8000")
     ),
-    "IDP_METADATA_URL": os.environ.get("SECUTIX_IDP_METADATA_URL", ""),
     "COOKIE_DOMAIN": os.environ.get("SECUTIX_COOKIE_DOMAIN", ""),
 }
 
-# The ticketshop's own block, read through ticketshop/conf.py (its public URL, keys, CORS origins,
-# cache seconds…; the list is ticketshop.conf.DEFAULTS). In this one-host default it is filled
-# only from TICKETSHOP_<NAME> variables: a name missing here is read from the SECUTIX block above
-# (the block both halves shared before, PUBLIC_URL under the name API_BASE_URL), so the
-# SECUTIX_<NAME> variables keep working. A ticketshop on its own host sets this block alone.
-TICKETSHOP = {
-    name: os.environ[f"TICKETSHOP_{name}"]
-    for name in (
-        "PUBLIC_URL",
-        "WEBSITE_URL",
-        "KEYS_DIR",
-        "XMLSEC_BINARY",
-        "ORGANISATION_CODE",
-        "CHANNEL_CODE",
-        "POINT_OF_SALES_CODE",
-        "COOKIE_DOMAIN",
-        "API_USERNAME",
-        "API_PASSWORD",
-    )
-    if os.environ.get(f"TICKETSHOP_{name}")
+# The plugin's block: the ticketshop it talks to (the SecuTix role). Every name, with its
+# default: secutix_integration/conf.py DEFAULTS and secutix_integration/README.md.
+SECUTIX = {
+    **_SHARED,
+    "API_BASE_URL": os.environ.get("SECUTIX_API_BASE_URL", "http://127.0.0.1:8000"),
+    "TIMEOUT_SECONDS": float(os.environ.get("SECUTIX_TIMEOUT_SECONDS", "3")),
+    # if set, where the website fetches the IdP's metadata (otherwise KEYS_DIR/idp_metadata.xml,
+    # written by generate_saml_keys)
+    "IDP_METADATA_URL": os.environ.get("SECUTIX_IDP_METADATA_URL", ""),
 }
-if os.environ.get("TICKETSHOP_CORS_ORIGINS"):
+
+# The ticketshop's block: every name, with its default, is in ticketshop/conf.py DEFAULTS.
+TICKETSHOP = {
+    **_SHARED,
+    # its own public address (IdP, shop, APIs): on one host, the address the plugin calls
+    "PUBLIC_URL": SECUTIX["API_BASE_URL"],
+}
+for _name in (*_SHARED, "PUBLIC_URL"):
+    if os.environ.get(f"TICKETSHOP_{_name}"):
+        TICKETSHOP[_name] = os.environ[f"TICKETSHOP_{_name}"]
+if os.environ.get("TICKETSHOP_KEYS_DIR"):
+    TICKETSHOP["KEYS_DIR"] = Path(os.environ["TICKETSHOP_KEYS_DIR"])
+if os.environ.get("TICKETSHOP_CORS_ORIGINS"):  # comma-separated
     TICKETSHOP["CORS_ORIGINS"] = os.environ["TICKETSHOP_CORS_ORIGINS"].split(",")
 for _name in ("PUBLIC_AVAILABILITY_CACHE_SECONDS", "API_TOKEN_SECONDS"):
     if os.environ.get(f"TICKETSHOP_{_name}"):

@@ -65,10 +65,22 @@ SECUTIX = {  # noqa: F405
 WAGTAILADMIN_BASE_URL = SITE_URL
 CSP_POLICY = {**CSP_POLICY, "form-action": ["'self'", SECUTIX["API_BASE_URL"].rstrip("/")]}  # noqa: F405
 
-# X3, X4: the payments' production check (ticketshop/payments/checks.py) runs at start-up and
-# refuses the test card provider and the demo secrets, unless SECUTIX_ALLOW_TEST_PAYMENTS=1.
-SECUTIX_PRODUCTION = True
-SECUTIX_ALLOW_TEST_PAYMENTS = os.environ.get("SECUTIX_ALLOW_TEST_PAYMENTS", "") == "1"
+# The ticketshop's block (one host: its public address is the one the plugin calls, unless
+# TICKETSHOP_PUBLIC_URL says otherwise). X3, X4: its production check
+# (ticketshop/payments/checks.py) runs at start-up and refuses the test card provider and the
+# demo secrets, unless TICKETSHOP_ALLOW_TEST_PAYMENTS=1 (SECUTIX_ALLOW_TEST_PAYMENTS=1, its old
+# name, is still read here).
+TICKETSHOP = {  # noqa: F405
+    **TICKETSHOP,  # noqa: F405
+    "WEBSITE_URL": os.environ.get("TICKETSHOP_WEBSITE_URL") or SECUTIX["WEBSITE_URL"],
+    "PUBLIC_URL": os.environ.get("TICKETSHOP_PUBLIC_URL") or SECUTIX["API_BASE_URL"],
+    "PRODUCTION": True,
+    "ALLOW_TEST_PAYMENTS": "1"
+    in (
+        os.environ.get("TICKETSHOP_ALLOW_TEST_PAYMENTS", ""),
+        os.environ.get("SECUTIX_ALLOW_TEST_PAYMENTS", ""),
+    ),
+}
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "testcard")
 PAYMENT_PROVIDERS = dict(
     item.split("=", 1) for item in os.environ.get("PAYMENT_PROVIDERS", "").split(",") if "=" in item

@@ -41,7 +41,7 @@ def test_registration_page_is_in_the_requested_language_and_only_there(client, p
 
 def test_the_point_of_sales_is_the_configured_one_or_none(settings, point_of_sales):
     assert current_point_of_sales() == point_of_sales
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "NOSUCH"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "NOSUCH"}
     assert current_point_of_sales() is None  # never another point of sales
 
 

@@ -110,7 +110,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("self_sign", [False, True], ids=["issued JWT", "self-signed JWT"])
 def test_a_json_client_written_from_the_documentation(live_server, shop, settings, self_sign):
-    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 1}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "API_CATALOGUE_IN_PROGRESS_FROM": 1}
     sell_tickets(shop, 3)
     learnt = journey(JsonClient(live_server.url, USERNAME, SECRET, self_sign=self_sign))
     assert {k: learnt[k] for k in EXPECTED} == EXPECTED
@@ -119,7 +119,7 @@ def test_a_json_client_written_from_the_documentation(live_server, shop, setting
 
 
 def test_a_zeep_client_generated_from_the_wsdl_alone(live_server, shop, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 1}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "API_CATALOGUE_IN_PROGRESS_FROM": 1}
     sell_tickets(shop, 3)
     clients = {}
 

@@ -67,7 +67,7 @@ def test_catalogue_twin(client, token, shop):
 
 
 def test_large_catalogue_answers_in_progress_then_the_catalogue(client, token, shop, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "API_CATALOGUE_IN_PROGRESS_FROM": 2}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "API_CATALOGUE_IN_PROGRESS_FROM": 2}
     first = post(client, CATALOG + "getCatalogDetailed", {}, token).json()
     assert first["statusCode"] == "in_progress" and "catalogData" not in first
     assert isinstance(first["requestId"], int) and first["requestState"]
@@ -175,14 +175,14 @@ def test_deactivating_the_account_revokes_its_tokens(client, token, shop):
 
 
 def test_expired_token_is_refused(client, token, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "API_TOKEN_SECONDS": -120}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "API_TOKEN_SECONDS": -120}
     expired = post(client, AUTH, {"operator": USERNAME, "secret": SECRET}).json()["token"]
     response = post(client, CATALOG + "getPOSConfig", {}, expired)
     assert response.status_code == 401 and "expired" in response.json()["statusDetail"]
 
 
 def test_public_availability_for_browsers(client, shop, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "TICKETSHOP"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "TICKETSHOP"}
     sell(shop.concert_1, shop.seats[:18])
     response = client.get(
         PUBLIC,
@@ -212,7 +212,7 @@ def test_public_availability_for_browsers(client, shop, settings):
 
 
 def test_public_answer_is_cached_a_few_seconds(client, shop, settings):
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "TICKETSHOP"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "TICKETSHOP"}
     query = {"performances": str(shop.concert_1.pk)}
 
     def indicator():
@@ -221,5 +221,5 @@ def test_public_answer_is_cached_a_few_seconds(client, shop, settings):
     assert indicator() == 1
     sell(shop.concert_1, shop.seats)
     assert indicator() == 1  # the same ids within PUBLIC_AVAILABILITY_CACHE_SECONDS
-    settings.SECUTIX = {**settings.SECUTIX, "PUBLIC_AVAILABILITY_CACHE_SECONDS": 0}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "PUBLIC_AVAILABILITY_CACHE_SECONDS": 0}
     assert indicator() == 3

@@ -10,7 +10,7 @@ from ticketshop.api import json_views
 
 
 def _race(monkeypatch, settings, callers=8, seconds=5):
-    settings.SECUTIX = {**settings.SECUTIX, "PUBLIC_AVAILABILITY_CACHE_SECONDS": seconds}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "PUBLIC_AVAILABILITY_CACHE_SECONDS": seconds}
     cache.clear()
     computed = []
 

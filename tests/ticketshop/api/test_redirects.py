@@ -9,7 +9,7 @@ R = "/api/1/redirect/"
 
 @pytest.fixture(autouse=True)
 def point_of_sales_setting(settings):
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "TICKETSHOP"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "TICKETSHOP"}
 
 
 def location(response):

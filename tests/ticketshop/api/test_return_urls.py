@@ -16,7 +16,7 @@ PARAMS = ("callbackUrl", "returnPath", "cancelPath")
 
 @pytest.fixture(autouse=True)
 def point_of_sales_setting(settings):
-    settings.SECUTIX = {**settings.SECUTIX, "POINT_OF_SALES_CODE": "TICKETSHOP"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "POINT_OF_SALES_CODE": "TICKETSHOP"}
 
 
 @pytest.mark.parametrize(

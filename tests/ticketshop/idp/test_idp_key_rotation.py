@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.fixtures.identity import follow, secutix_settings, sign_in_through_idp
+from tests.fixtures.identity import follow, sign_in_through_idp, use_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_prepare_publishes_both_then_activate_signs_with_the_new_key(
 ):
     own = tmp_path / "keys"
     shutil.copytree(keys_dir, own)  # not the session's shared keys
-    settings.SECUTIX = secutix_settings(own)
+    use_keys(settings, own)
     call_command("rotate_idp_key", "prepare", stdout=StringIO())
     assert client.get("/idp/metadata/").content.decode().count("X509Certificate>") == 4  # 2 certs
     incoming = (own / "idp_next.crt").read_bytes()

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 
 def test_generate_saml_keys_is_idempotent(settings, tmp_path):
-    settings.SECUTIX = {**settings.SECUTIX, "KEYS_DIR": tmp_path / "keys"}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "KEYS_DIR": tmp_path / "keys"}
     call_command("generate_saml_keys", stdout=StringIO())
     names = ["idp.key", "idp.crt", "sp.key", "sp.crt", "idp_metadata.xml"]
     first = {name: (tmp_path / "keys" / name).read_bytes() for name in names}

@@ -205,7 +205,7 @@ def test_keys_a_website_brings_are_never_overwritten(settings, tmp_path):
 
     from django.core.management import call_command
 
-    settings.SECUTIX = {**settings.SECUTIX, "KEYS_DIR": tmp_path}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "KEYS_DIR": tmp_path}
     brought = b"-----BEGIN CERTIFICATE-----\nbrought by the website\n-----END CERTIFICATE-----\n"
     (tmp_path / "sp.crt").write_bytes(brought)  # the website's certificate, its key elsewhere
     call_command("generate_saml_keys", stdout=StringIO())

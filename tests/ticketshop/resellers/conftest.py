@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.fixtures.identity import secutix_settings
+from tests.fixtures.identity import use_keys
 from tests.fixtures.venue import make_shop
 from ticketshop.catalogue import models as cat
 from ticketshop.contacts.models import Contact
@@ -23,7 +23,7 @@ MANAGER_CODES = {"fnac": "FNAC-CUBE", "ticketnet": "TNET-CUBE", "secutix-file": 
 
 @pytest.fixture(autouse=True)
 def reseller_settings(settings, keys_dir):
-    settings.SECUTIX = secutix_settings(keys_dir)
+    use_keys(settings, keys_dir)
     settings.RESELLERS = {"SOAP_TIMEOUT": 120, "ACCESS_TIMEOUT": 120}  # a loaded test machine
     cache.clear()
     yield

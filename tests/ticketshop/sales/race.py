@@ -156,8 +156,8 @@ def prepare_http(pos, buyers, keys_dir):
     from ticketshop.contacts.models import Contact
     from ticketshop.payments.models import GiftVoucher
 
-    settings.SECUTIX = {
-        **settings.SECUTIX,
+    settings.TICKETSHOP = {
+        **settings.TICKETSHOP,
         "KEYS_DIR": keys_dir,
         "ORGANISATION_CODE": pos.channel.organisation.code,
         "CHANNEL_CODE": pos.channel.code,

@@ -22,7 +22,7 @@ PUBLIC = "/tnseb/public/availability"
 
 @pytest.fixture(autouse=True)
 def _uncached(settings):
-    settings.SECUTIX = {**settings.SECUTIX, "PUBLIC_AVAILABILITY_CACHE_SECONDS": 0}
+    settings.TICKETSHOP = {**settings.TICKETSHOP, "PUBLIC_AVAILABILITY_CACHE_SECONDS": 0}
 
 
 def public(client, key, ids):

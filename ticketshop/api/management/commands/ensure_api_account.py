@@ -1,5 +1,6 @@
-"""Create or update an API account (idempotent). Defaults: the SECUTIX settings block, i.e. the
-account the website's plugin uses (API_USERNAME / API_PASSWORD / POINT_OF_SALES_CODE)."""
+"""Create or update an API account (idempotent). Defaults: the ticketshop's TICKETSHOP block
+(ticketshop/conf.py: API_USERNAME / API_PASSWORD / POINT_OF_SALES_CODE), the account the
+bundled website's plugin signs in with."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, secret, point_of_sales, **options):
         if not username or not secret:
             raise CommandError(
-                "Give --username and --secret (or set SECUTIX API_USERNAME/API_PASSWORD)."
+                "Give --username and --secret (or set TICKETSHOP API_USERNAME/API_PASSWORD)."
             )
         pos = PointOfSales.objects.filter(code=point_of_sales).first()
         if pos is None:

@@ -7,7 +7,7 @@ from ticketshop.idp.saml import write_idp_metadata
 class Command(BaseCommand):
     requires_system_checks = []  # needed at set-up, before the rest of the site is complete
     help = (
-        "Create the SAML keys and self-signed certificates in SECUTIX['KEYS_DIR'] (kept when "
+        "Create the SAML keys and self-signed certificates in TICKETSHOP['KEYS_DIR'] (kept when "
         "they exist) and write the IdP's metadata file there."
     )
 

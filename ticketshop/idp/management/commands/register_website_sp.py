@@ -5,7 +5,7 @@ from ticketshop.idp import services
 
 class Command(BaseCommand):
     help = (
-        "Register the bundled website as a service provider of the IdP (from SECUTIX "
+        "Register the bundled website as a service provider of the IdP (from TICKETSHOP "
         "['WEBSITE_URL'] and KEYS_DIR/sp.crt). Idempotent; a switched-off entry stays off."
     )
 
