@@ -71,7 +71,7 @@ def test_production_settings_on_postgresql_and_redis(tmp_path):
             "SITE_URL": "https://127.0.0.1",  # required in production (issue 15)
             "SECUTIX_API_BASE_URL": "https://127.0.0.1",
             # a staging site: the demo (test card provider, demo secrets) is allowed on purpose
-            "SECUTIX_ALLOW_TEST_PAYMENTS": "1",
+            "TICKETSHOP_ALLOW_TEST_PAYMENTS": "1",
         }
         missing = {**env, "REDIS_URL": ""}
         refused = manage(missing, "check")

@@ -28,7 +28,7 @@ def _production_env(tmp_path, **overrides):
         "SITE_URL": "https://www.example",
         "SECUTIX_API_BASE_URL": "https://shop.example",
         "SECUTIX_KEYS_DIR": str(tmp_path),
-        "SECUTIX_ALLOW_TEST_PAYMENTS": "1",  # the demo's test card provider, knowingly
+        "TICKETSHOP_ALLOW_TEST_PAYMENTS": "1",  # the demo's test card provider, knowingly
         "DJANGO_ALLOW_ASYNC_UNSAFE": None,  # set by the browser tests in this process
         **overrides,
     }

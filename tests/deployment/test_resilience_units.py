@@ -140,7 +140,7 @@ def test_sentry_reports_only_when_a_dsn_is_set(tmp_path, dsn, active):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "https://127.0.0.1",
         "SECUTIX_API_BASE_URL": "https://127.0.0.1",
-        "SECUTIX_ALLOW_TEST_PAYMENTS": "1",
+        "TICKETSHOP_ALLOW_TEST_PAYMENTS": "1",
         "SECUTIX_KEYS_DIR": str(tmp_path),
         "SENTRY_DSN": dsn,
     }
