@@ -89,13 +89,27 @@ MODULES = {
         "tests/ticketshop/idp/test_sso.py",
         "tests/ticketshop/idp/test_saml_signatures.py",
     ],
+    # the catalogue import (C4, F4): the hostile-answer rules first (stand-in zeep service,
+    # fast), then the import through SOAP against the ticketshop on the live server
     "secutix_integration/importer.py": [
+        "tests/secutix_integration/test_safe_import.py",
+        "tests/secutix_integration/test_bulk_import.py",
         "tests/secutix_integration/test_catalogue_import.py",
         "tests/secutix_integration/test_import_keeps_editors_fields.py",
+    ],
+    # the event pages' slug per language (W5): the page model's hook the importer calls
+    "secutix_integration/pages.py": [
+        "tests/secutix_integration/test_translated_slugs.py",
         "tests/secutix_integration/test_safe_import.py",
     ],
     # the reseller runs (R2, R5–R7, R10): SOAP to the bundled sandbox on the live server
     "ticketshop/resellers/services.py": [
+        "tests/ticketshop/resellers/test_runs.py",
+        "tests/ticketshop/resellers/test_locks.py",
+    ],
+    # the reseller runs' lease (one run per interface, a dead run's lease lapses)
+    "ticketshop/resellers/locks.py": [
+        "tests/ticketshop/resellers/test_locks.py",
         "tests/ticketshop/resellers/test_runs.py",
     ],
 }
