@@ -93,6 +93,7 @@ MODULES = {
     # fast), then the import through SOAP against the ticketshop on the live server
     "secutix_integration/importer.py": [
         "tests/secutix_integration/test_safe_import.py",
+        "tests/secutix_integration/test_import_rules.py",
         "tests/secutix_integration/test_bulk_import.py",
         "tests/secutix_integration/test_catalogue_import.py",
         "tests/secutix_integration/test_import_keeps_editors_fields.py",
