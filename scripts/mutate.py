@@ -110,8 +110,8 @@ MODULES = {
     ],
     # the reseller runs' lease (one run per interface, a dead run's lease lapses)
     "ticketshop/resellers/locks.py": [
+        "tests/ticketshop/resellers/test_lock_rules.py",
         "tests/ticketshop/resellers/test_locks.py",
-        "tests/ticketshop/resellers/test_runs.py",
     ],
 }
 MUTANT_TIMEOUT_SECONDS = 600
