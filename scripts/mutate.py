@@ -89,11 +89,11 @@ MODULES = {
         "tests/ticketshop/idp/test_sso.py",
         "tests/ticketshop/idp/test_saml_signatures.py",
     ],
-    # the catalogue import (C4, F4): the hostile-answer rules first (stand-in zeep service,
-    # fast), then the import through SOAP against the ticketshop on the live server
+    # the catalogue import (C4, F4): its rules and the hostile answers first (a stand-in of
+    # zeep's service), then the import through SOAP against the ticketshop on the live server
     "secutix_integration/importer.py": [
-        "tests/secutix_integration/test_safe_import.py",
         "tests/secutix_integration/test_import_rules.py",
+        "tests/secutix_integration/test_safe_import.py",
         "tests/secutix_integration/test_bulk_import.py",
         "tests/secutix_integration/test_catalogue_import.py",
         "tests/secutix_integration/test_import_keeps_editors_fields.py",
