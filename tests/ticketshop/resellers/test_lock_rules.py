@@ -174,3 +174,28 @@ def test_the_cleanup_reaps_a_dead_holder_of_this_host_at_once(interface):
     assert locks.reap_interrupted(NOW) == 1
     run.refresh_from_db()
     assert run.state == Run.State.INTERRUPTED and row(interface) == ("", None)
+
+
+def test_the_cleanup_goes_on_past_a_live_lease_to_the_next_interface(interface, shop):
+    interface, _tokens = interface
+    other = make_interface(shop, "http://reseller.invalid", instance="ticketnet")
+    runs = {
+        i.pk: Run.objects.create(interface=i, kind=Run.Kind.INTEGRATE) for i in (interface, other)
+    }
+    # the cleanup visits the interfaces in the order of a set of their ids: the first one
+    # visited is the live one, so that a cleanup stopping at it would miss the other
+    live = next(iter({interface.pk, other.pk}))
+    lapsed = other.pk if live == interface.pk else interface.pk
+    ResellerInterface.objects.filter(pk=live).update(locked_by="x@h:1", locked_until=NOW + SECOND)
+    ResellerInterface.objects.filter(pk=lapsed).update(locked_by="x@h:1", locked_until=NOW - SECOND)
+    assert locks.reap_interrupted(NOW) == 1
+    states = {pk: Run.objects.get(pk=run.pk).state for pk, run in runs.items()}
+    assert states == {live: Run.State.RUNNING, lapsed: Run.State.INTERRUPTED}
+
+
+def test_a_process_of_another_user_is_alive(interface):
+    """pid 1 (init, root's): a non-root run may not signal it (PermissionError), and must not
+    take it for dead."""
+    interface, _tokens = interface
+    held_by(interface, f"0123@{locks.HOST}:1", NOW + dt.timedelta(hours=1))
+    assert locks.acquire_lock(interface, NOW) is None
