@@ -105,6 +105,7 @@ MODULES = {
     ],
     # the reseller runs (R2, R5–R7, R10): SOAP to the bundled sandbox on the live server
     "ticketshop/resellers/services.py": [
+        "tests/ticketshop/resellers/test_run_rules.py",
         "tests/ticketshop/resellers/test_runs.py",
         "tests/ticketshop/resellers/test_locks.py",
     ],
