@@ -1,6 +1,7 @@
 """The sandbox in the back office (/backoffice/, section "Reseller sandbox"): instances with
 their mode and a "Sell" counter, service users (passwords hashed, never shown), held seats,
-sale lines with a "Cancel" action."""
+sale lines with a "Cancel" action, and the real-time resellers' own sales records (editable:
+plant a difference the venue's reconciliation must name)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from reseller_sandbox.models import (
     AccessControlRequest,
     AllottedPrice,
     HeldSeat,
+    RealtimeSale,
     SaleLine,
     SandboxInstance,
     ServiceUser,
@@ -272,3 +274,19 @@ class AccessControlRequestAdmin(admin.ModelAdmin):
     list_display = ["request_id", "instance", "performance_code", "created_at"]
     list_filter = ["instance"]
     readonly_fields = ["request_id", "instance", "performance_code", "created_at", "barcodes"]
+
+
+@admin.register(RealtimeSale)
+class RealtimeSaleAdmin(admin.ModelAdmin):
+    list_display = [
+        "line_id",
+        "kind",
+        "instance",
+        "at",
+        "performance_code",
+        "seat_id",
+        "customer_category_id",
+        "price",
+    ]
+    list_filter = ["instance", "kind"]
+    search_fields = ["line_id", "sale_reference", "barcode", "performance_code"]

@@ -12,6 +12,9 @@ ETAT_VENTES = "EtatVentes"
 PREPARE_CTRL_ACCES = "PrepareCtrlAcces"
 GET_CTRL_ACCES = "GetCtrlAcces"
 SERVICES = (CONTINGENTEMENT, ETAT_VENTES, PREPARE_CTRL_ACCES, GET_CTRL_ACCES)
+# A real-time reseller's (Digitick, ClassicTic) "sales since" JSON endpoint (realtime_sales.py):
+# the venue reads the reseller's own records of what it sold and cancelled there.
+REALTIME_SALES = "RealtimeSales"
 
 
 class SandboxInstance(models.Model):
@@ -207,3 +210,51 @@ class AccessControlRequest(models.Model):
 
     def __str__(self):
         return self.request_id
+
+
+class RealtimeSale(models.Model):
+    """A real-time reseller's own record of one ticket it sold (SALE) or cancelled (CANCEL)
+    through the ticketshop's real-time API: its sale reference, the place's number in that
+    sale, the seat, the price its customer paid. Written by `realtime_reseller_sandbox` from
+    the API's answers (or by hand in the admin, to plant a difference); read by the venue over
+    HTTP (`/reseller-sandbox/<instance>/realtime/sales/`). Never read from the ticketshop."""
+
+    class Kind(models.TextChoices):
+        SALE = "SALE", _("Sale")
+        CANCEL = "CANCEL", _("Cancellation")
+
+    instance = models.ForeignKey(
+        SandboxInstance,
+        on_delete=models.CASCADE,
+        related_name="realtime_sales",
+        verbose_name=_("instance"),
+    )
+    line_id = models.CharField(
+        _("line id"), max_length=120, help_text=_("<sale reference>#<place number in the sale>")
+    )
+    sale_reference = models.CharField(_("sale reference"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.SALE)
+    at = models.DateTimeField(_("at"), db_index=True)
+    performance_code = models.CharField(_("performance code"), max_length=50)
+    seat_id = models.CharField(_("seat id"), max_length=50, blank=True)
+    block = models.CharField(_("block"), max_length=50, blank=True)
+    row = models.CharField(_("row"), max_length=20, blank=True)
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    category_id = models.CharField(_("category id"), max_length=50, blank=True)
+    customer_category_id = models.CharField(_("customer category id"), max_length=50)
+    price = models.DecimalField(_("price paid"), max_digits=10, decimal_places=2)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True)
+    holder = models.CharField(_("beneficiary"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("real-time sale line")
+        verbose_name_plural = _("real-time sale lines")
+        ordering = ["instance", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "line_id", "kind"], name="reseller_sandbox_realtime_line_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.line_id}"

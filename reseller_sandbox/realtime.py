@@ -4,6 +4,10 @@ one session per buyer): sign in as the reseller's API account, list the performa
 places of a category at the listed price, confirm with the beneficiaries' names and a fresh
 sale reference. A lost answer is asked again by its status call, as a real reseller would.
 
+The reseller keeps its own records of what it sold and cancelled (`record_sales`,
+`record_cancellation`: reseller_sandbox.models.RealtimeSale, its own table), which the venue
+reads back over HTTP for its reconciliation (realtime_sales.py).
+
 Used by `manage.py realtime_reseller_sandbox`, the race of tests/ticketshop/resellers/ and
 bench/bench_realtime.py. No import of the ticketshop (import-linter)."""
 
@@ -74,6 +78,7 @@ def offer(reseller, session, performance=None):
                         category["category"],
                         price["customerCategories"][0],
                         price["amount"],
+                        category.get("externalId") or "",
                     )
                 )
     return choices
@@ -86,6 +91,7 @@ def run_buyers(base_url, operator, secret, buyers=4, sales=20, performance=None,
     lock = threading.Lock()
     outcomes = Counter()
     confirmed = []  # (sale reference, basket, order id, barcodes)
+    answers = []  # (the confirm's answer, the reseller's category id): what the reseller records
     errors = []
     timings = []
 
@@ -106,6 +112,7 @@ def run_buyers(base_url, operator, secret, buyers=4, sales=20, performance=None,
                 if outcome[0] == "sold":
                     confirmed.append(outcome[1])
                     timings.append(outcome[2])
+                    answers.append(outcome[3])
                 elif outcome[0] == "error":
                     errors.append(outcome[1])
 
@@ -123,6 +130,7 @@ def run_buyers(base_url, operator, secret, buyers=4, sales=20, performance=None,
         "errors": errors,
         "elapsed_seconds": round(elapsed, 3),
         "sales": confirmed,
+        "answers": answers,
         "confirm_seconds_avg": round(sum(timings) / len(timings), 4) if timings else None,
     }
 
@@ -131,7 +139,7 @@ def sell_one(reseller, session, rng, performance, places):
     choices = offer(reseller, session, performance)
     if not choices:
         return ("sold_out", None)
-    perf, category, customer, price = rng.choice(choices)
+    perf, category, customer, price, external_category = rng.choice(choices)
     status, basket = reseller.call(
         session,
         "POST",
@@ -165,4 +173,41 @@ def sell_one(reseller, session, rng, performance, places):
         "sold",
         (reference, sale["basket"], sale["order"]["id"], barcodes),
         time.perf_counter() - started,
+        (sale, external_category),
     )
+
+
+def cancel_sale(reseller, reference, barcodes=None):
+    """Cancel a sale (or some of its tickets) through the API: (status, JSON answer)."""
+    session = reseller.session()
+    body = {"tickets": barcodes} if barcodes else {}
+    return reseller.call(session, "POST", f"sales/{reference}/cancel", json=body)
+
+
+def sale_lines(answer, external_category="", kind="SALE", at=None):
+    """The reseller's record of a sale answer of the API: one line a place, "REF#n"."""
+    lines = []
+    for number, place in enumerate(answer["places"], start=1):
+        seat = place.get("seat") or {}
+        ticket = place.get("ticket") or {}
+        if kind == "CANCEL" and ticket.get("state") != "CANCELLED":
+            continue
+        paid = place.get("resellerPrice") or place["price"]
+        lines.append(
+            {
+                "line_id": f"{answer['saleReference']}#{number}",
+                "sale_reference": answer["saleReference"],
+                "kind": kind,
+                "performance_code": str(answer["performance"]),
+                "seat_id": str(seat.get("id") or ""),
+                "block": str(seat.get("block") or ""),
+                "row": str(seat.get("row") or ""),
+                "number": str(seat.get("number") or ""),
+                "category_id": external_category or "",
+                "customer_category_id": place.get("customerCategory") or "",
+                "price": paid,
+                "barcode": ticket.get("barcode") or "",
+                "holder": ticket.get("holder") or "",
+            }
+        )
+    return lines

@@ -42,7 +42,10 @@ def test_setup_is_idempotent_and_keeps_data(sandbox, fnac):
         ("fnac", "FNAC-CUBE"),
         ("ticketnet", "TNET-CUBE"),
         ("secutix-file", "STXF-CUBE"),
+        ("digitick", "DIGITICK-RT"),  # real-time: its own sales records only
+        ("classictic", "CLASSICTIC-RT"),
     }
+    assert ServiceUser.objects.get(username="digitick-sales").services == ["RealtimeSales"]
     user = ServiceUser.objects.get(username="fnac-access")
     assert user.services == ["PrepareCtrlAcces", "GetCtrlAcces"]
     assert user.check_password("access-secret") and "access-secret" not in user.password
@@ -51,7 +54,7 @@ def test_setup_is_idempotent_and_keeps_data(sandbox, fnac):
     user.set_password("changed")
     user.save()
     call_command("setup_reseller_sandbox", stdout=StringIO())
-    assert SandboxInstance.objects.count() == 3 and ServiceUser.objects.count() == 9
+    assert SandboxInstance.objects.count() == 5 and ServiceUser.objects.count() == 11
     assert SandboxInstance.objects.get(slug="fnac").mode == "down"  # kept
     assert HeldSeat.objects.filter(instance=fnac).count() == 7  # kept
     assert ServiceUser.objects.get(username="fnac-access").check_password("access-secret")
@@ -108,8 +111,8 @@ def test_cancel_adds_a_cancel_line_once(fnac):
         cancel("fnac", "NOPE-1")
     with pytest.raises(CommandError, match="No sale"):
         cancel("ticketnet", sale_id)  # another instance's sale
-    with pytest.raises(CommandError, match="No sandbox instance 'digitick'"):
-        cancel("digitick", sale_id)
+    with pytest.raises(CommandError, match="No sandbox instance 'nowhere'"):
+        cancel("nowhere", sale_id)
     assert sandbox_state() == before
 
 

@@ -10,7 +10,11 @@ class ResellersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from ticketshop.resellers import signals  # noqa: F401 — connects the receivers
+        from ticketshop.resellers import (
+            realtime_sales,
+            signals,  # noqa: F401 — connects the receivers
+        )
         from ticketshop.resellers.schedules import ensure_realtime_schedule
 
         post_migrate.connect(ensure_realtime_schedule, sender=self)
+        realtime_sales.register()  # Digitick, ClassicTic: their own records (R11)

@@ -14,7 +14,9 @@ DEFAULTS = {
     "EXPORT_MINUTES": 24 * 60,  # the schedules (R5)
     "INTEGRATE_MINUTES": 4 * 60,
     "REALTIME_BASKET_MINUTES": 10,  # a real-time reseller's hold lasts this long (R9)
-    "REALTIME_MAX_PLACES": 20,  # places in one real-time basket at most
+    "REALTIME_MAX_PLACES": 20,
+    # seconds: the reconciliation reads a real-time reseller's own sales records (R11)
+    "REALTIME_SALES_TIMEOUT": 30,  # places in one real-time basket at most
     "INTEGRATION_BATCH": 500,  # sales of one performance written per transaction (R6, P6)
 }
 

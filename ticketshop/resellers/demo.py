@@ -1,7 +1,8 @@
 """The demo's reseller interfaces (R1–R5, R9): FNAC, Ticketnet and SecuTix-file against the
 bundled reseller sandbox (`/reseller-sandbox/<instance>/`), and the real-time Digitick and
 ClassicTic with their API accounts (`CUBE_DIGITICK` / `digitick-demo-key`, `CUBE_CLASSICTIC` /
-`classictic-demo-key`), with mappings for the season's events, tariffs, seat categories and
+`classictic-demo-key`), whose own sales records the reconciliation reads at the sandbox's
+`/reseller-sandbox/<code>/realtime/sales/` (`<code>-sales` / `sales-secret`), with mappings for the season's events, tariffs, seat categories and
 configurations, and contingents on a few performances. Idempotent: existing rows are kept as
 the box office may have changed them."""
 
@@ -53,7 +54,7 @@ def load_demo_resellers(base_url, organisation="CUBE", performances=3, stdout=No
             if season is not None:
                 _mappings(interface, season)
         for spec in REALTIME:
-            interface = _realtime_interface(org, *spec)
+            interface = _realtime_interface(org, base_url.rstrip("/"), *spec)
             if season is not None:
                 _mappings(interface, season)
     if season is None:
@@ -113,7 +114,18 @@ def _interface(org, base_url, code, kind, name, channel_code, manager, policy, c
 
 
 def _realtime_interface(
-    org, code, kind, name, channel_code, policy, commission, families, _seats, username, secret
+    org,
+    base_url,
+    code,
+    kind,
+    name,
+    channel_code,
+    policy,
+    commission,
+    families,
+    _seats,
+    username,
+    secret,
 ):
     channel, _c = SalesChannel.objects.get_or_create(
         organisation=org,
@@ -132,11 +144,24 @@ def _realtime_interface(
         stdout=io.StringIO(),
     )
     account = apps.get_model("ticketshop_api", "ApiAccount").objects.get(username=username)
+    # The reseller's own sales records (R11), read by the reconciliation report.
+    sales = {
+        "sales_url": f"{base_url}/reseller-sandbox/{code}/realtime/sales/",
+        "sales_user": f"{code}-sales",
+        "sales_password": "sales-secret",
+    }
     existing = ResellerInterface.objects.filter(code=code).first()
     if existing:
+        changed = []
         if existing.api_account_id is None:
             existing.api_account = account
-            existing.save(update_fields=["api_account"])
+            changed.append("api_account")
+        if not existing.sales_url:
+            for name, value in sales.items():
+                setattr(existing, name, value)
+            changed += list(sales)
+        if changed:
+            existing.save(update_fields=changed)
         return existing
     waiting, _c = Contact.objects.get_or_create(
         organisation=org,
@@ -154,6 +179,7 @@ def _realtime_interface(
         point_of_sales=pos,
         waiting_contact=waiting,
         api_account=account,
+        **sales,
         price_policy=policy,
         commission_percent=commission,
         allowed_families=families,

@@ -87,7 +87,16 @@ class ResellerInterface(NamedInLanguages):
         help_text=_("The contact who “pays” the reseller's orders on a waiting account."),
     )
     manager_code = models.CharField(_("manager code (allotments)"), max_length=40, blank=True)
-    sales_url = models.URLField(_("URL EtatVentes"), max_length=500, blank=True)
+    sales_url = models.URLField(
+        _("URL EtatVentes"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Batch: the reseller's EtatVentes SOAP service. Real-time: its “sales since” JSON "
+            "endpoint, read by the reconciliation report with the sales state user (HTTP Basic); "
+            "empty: the report reads our own records only."
+        ),
+    )
     allotment_url = models.URLField(
         _("URL allotments (Contingentement)"), max_length=500, blank=True
     )

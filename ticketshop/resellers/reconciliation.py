@@ -14,9 +14,10 @@ every sale made for them, whenever it was made. It names:
   still held past the interface's release deadline.
 
 The reseller's side comes from a *source* (`source_for`): the reseller's EtatVentes over SOAP
-for the batch resellers; for a real-time reseller (sales are ours the moment it confirms), our
-own records are both sides until its status answers plug in as another source
-(`register_source(kind, factory)`). Queries are bounded: a handful per report, whatever the
+for the batch resellers; for a real-time reseller (Digitick, ClassicTic), its own records of
+what it sold and cancelled, read from its "sales since" endpoint (realtime_sales.py, registered
+with `register_source(kind, factory)`), or our own records when it has no endpoint configured.
+Our side of a real-time reseller is its confirmed baskets, one line a place, "REF#n". Queries are bounded: a handful per report, whatever the
 number of rows (no query per sale or per seat).
 """
 
@@ -33,7 +34,14 @@ from django.utils.translation import gettext_lazy as _
 from ticketshop.catalogue.models import Performance, Price
 from ticketshop.resellers.client import ExternalError, ResellerClient
 from ticketshop.resellers.mappings import Mapper, MappingError
-from ticketshop.resellers.models import ContingentSeat, Mapping, ResellerInterface, ResellerSale
+from ticketshop.resellers.models import (
+    Basket,
+    BasketPlace,
+    ContingentSeat,
+    Mapping,
+    ResellerInterface,
+    ResellerSale,
+)
 from ticketshop.sales.lifecycle import SOLD_STATES
 from ticketshop.sales.models import OrderLine
 
@@ -158,7 +166,64 @@ class OwnRecordsSource:
                 at=row["sold_at"],
                 cancelled=row["line__cancelled_at"] is not None,
             )
+        for sale_id, row in our_realtime(self.interface).items():
+            season = SimpleSeason(row["season_id"])
+            found[sale_id] = TheirSale(
+                sale_id=sale_id,
+                performance_code=str(row["line__performance_id"]),
+                seat_id=str(row["contingent_seat__seat_id"] or ""),
+                category_id=_first(mapper, K.SEAT_CATEGORY, row["seat_category_id"], season),
+                customer_category_id=row["customer_category"],
+                price=row["reseller_price"],
+                at=row["sold_at"],
+                cancelled=row["line__cancelled_at"] is not None,
+            )
         return found
+
+
+def our_realtime(interface, performance_ids=None):
+    """Our side of a real-time reseller: the places of its confirmed baskets, keyed
+    "<sale reference>#<n>" (n: the place's number in its basket, as the API answers them),
+    each shaped as a ResellerSale row of `reconcile`. One query."""
+    places = BasketPlace.objects.filter(
+        basket__interface=interface, basket__state=Basket.State.CONFIRMED
+    )
+    if performance_ids is not None:
+        places = places.filter(basket__contingent__performance_id__in=list(performance_ids))
+    found, numbers = {}, {}
+    for row in places.order_by("basket_id", "pk").values(
+        "basket_id",
+        "basket__sale_reference",
+        "basket__confirmed_at",
+        "price",
+        "reseller_price",
+        "customer_category",
+        "line_id",
+        "line__price",
+        "line__cancelled_at",
+        "line__performance_id",
+        "line__seat_category_id",
+        "line__performance__product__season_id",
+        "contingent_seat__seat_id",
+        "contingent_seat__seat__block__code",
+        "contingent_seat__seat__row",
+        "contingent_seat__seat__number",
+    ):
+        numbers[row["basket_id"]] = numbers.get(row["basket_id"], 0) + 1
+        if row["line_id"] is None:
+            continue
+        sale_id = f"{row['basket__sale_reference']}#{numbers[row['basket_id']]}"
+        found[sale_id] = {
+            **row,
+            "sale_id": sale_id,
+            "reseller_price": row["price"]
+            if row["reseller_price"] is None
+            else row["reseller_price"],
+            "sold_at": row["basket__confirmed_at"],
+            "seat_category_id": row["line__seat_category_id"],
+            "season_id": row["line__performance__product__season_id"],
+        }
+    return found
 
 
 @dataclass(frozen=True)
@@ -337,6 +402,8 @@ def reconcile(interface, period, now=None, source=None):
             "contingent_seat__seat__number",
         )
     }
+    if interface.is_realtime:
+        ours |= our_realtime(interface, performances)
 
     # Our price list, read once: (grid, seat category, tariff) → amount.
     grids = {p["product__price_grid_id"] for p in performances.values()} - {None}
@@ -385,6 +452,8 @@ def reconcile(interface, period, now=None, source=None):
                     theirs=str(sale.price),
                     detail=str(_("Cancelled here, sold at the reseller."))
                     if mine
+                    else str(_("Not confirmed here."))
+                    if interface.is_realtime
                     else str(_("Not integrated here.")),
                 )
             )
@@ -497,7 +566,7 @@ def _contingent_findings(report, interface, performances, labels, now):
         past_deadline = (
             bool(hours) and performances[performance_id]["start"] - dt.timedelta(hours=hours) <= now
         )
-        if state == S.TO_EXPORT:
+        if state == S.TO_EXPORT and not interface.is_realtime:  # real-time: never exported
             detail = (
                 _("%(n)s places to export.")
                 if row["contingent__export_contingent"]

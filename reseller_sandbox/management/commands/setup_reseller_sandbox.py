@@ -1,5 +1,6 @@
-"""The demo's three reseller sandbox instances, their manager codes and service users.
-Idempotent: an existing instance keeps its data and mode; demo users get their demo password
+"""The demo's three reseller sandbox instances, their manager codes and service users, and
+the two real-time resellers' records (digitick, classictic: their "sales since" endpoint
+/reseller-sandbox/<slug>/realtime/sales/, read by <slug>-sales / sales-secret). Idempotent: an existing instance keeps its data and mode; demo users get their demo password
 and services back."""
 
 from django.core.management.base import BaseCommand
@@ -13,6 +14,7 @@ from reseller_sandbox.models import (
     SandboxInstance,
     ServiceUser,
 )
+from reseller_sandbox.realtime_records import ensure_instance
 
 INSTANCES = [
     ("fnac", "FNAC", "FNAC-CUBE"),
@@ -24,11 +26,13 @@ USERS = [
     ("sales", "sales-secret", [ETAT_VENTES]),
     ("access", "access-secret", [PREPARE_CTRL_ACCES, GET_CTRL_ACCES]),
 ]
+REALTIME = [("digitick", "Digitick"), ("classictic", "ClassicTic")]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the reseller sandbox's demo instances (fnac, ticketnet, secutix-file). Idempotent."
+        "Create the reseller sandbox's demo instances (fnac, ticketnet, secutix-file; "
+        "digitick, classictic: real-time). Idempotent."
     )
 
     @transaction.atomic
@@ -49,4 +53,10 @@ class Command(BaseCommand):
                 f"Reseller sandbox {slug} ({'created' if created else 'kept'}): "
                 f"/reseller-sandbox/{slug}/<Service>/, manager code {instance.manager_code}, "
                 f"users {slug}-allot, {slug}-sales, {slug}-access."
+            )
+        for slug, name in REALTIME:
+            instance, created = ensure_instance(slug, name)
+            self.stdout.write(
+                f"Real-time reseller {slug} ({'created' if created else 'kept'}): its sales at "
+                f"/reseller-sandbox/{slug}/realtime/sales/, user {slug}-sales."
             )

@@ -24,7 +24,7 @@ def state():
     )
 
 
-def test_the_demo_interfaces_export_to_the_sandbox(live_server):
+def test_the_demo_interfaces_export_to_the_sandbox(live_server, admin_client):
     call_command("load_demo_venue", stdout=StringIO())
     call_command("load_demo_resellers", "--sandbox-url", live_server.url, stdout=StringIO())
     first = state()
@@ -45,3 +45,21 @@ def test_the_demo_interfaces_export_to_the_sandbox(live_server):
         interface = ResellerInterface.objects.get(code=code)
         assert interface.api_account.username == f"CUBE_{code.upper()}"
         assert interface.contingents.exists()
+        # Its own sales records are read by the reconciliation (R11) from the sandbox.
+        assert interface.sales_url == (f"{live_server.url}/reseller-sandbox/{code}/realtime/sales/")
+    out = StringIO()
+    call_command(
+        "realtime_reseller_sandbox", "--interface", "digitick", "--buyers", "1", "--sales", "2",
+        "--url", live_server.url, stdout=out,
+    )  # fmt: skip
+    assert "2 sales confirmed" in out.getvalue()
+    digitick = ResellerInterface.objects.get(code="digitick")
+    starts = sorted(c.performance.start for c in digitick.contingents.all())
+    page = admin_client.get(
+        f"/backoffice/resellers/resellerinterface/{digitick.pk}/reconciliation/",
+        {"from": f"{starts[0]:%Y-%m-%d}", "to": f"{starts[-1]:%Y-%m-%d}"},
+    )
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert digitick.sales_url in page.content.decode()
+    assert report.their_sales == report.matched == 2 and report.clean, report.findings

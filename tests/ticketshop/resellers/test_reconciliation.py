@@ -164,7 +164,7 @@ def test_a_clean_interface_reports_nothing(admin_client, fnac, shop):
     # A real-time reseller (seed 004: Digitick, ClassicTic) sells on our records: they are its
     # side too, no SOAP call (the sandbox down changes nothing); prices and seats still checked.
     call_command("reseller_sandbox", "mode", "fnac", "down")
-    ResellerInterface.objects.filter(pk=fnac.pk).update(kind="DIGITICK")
+    ResellerInterface.objects.filter(pk=fnac.pk).update(kind="DIGITICK", sales_url="")
     realtime = admin_client.get(url(fnac), period())
     assert realtime.status_code == 200
     assert "our own records (real-time reseller)" in realtime.content.decode()
