@@ -52,6 +52,6 @@ def test_browse_events_with_badges_and_switch_language(ticketshop, browser, scre
     assert page.locator(".performance-row .not-bookable-full").count() == 1
 
     page.click('.language-switch a[hreflang="fr"]')
-    page.wait_for_url(f"{ticketshop.url}/fr/events/spectacle-concert-concert/")  # French slug
+    page.wait_for_url(f"{ticketshop.url}/fr/a-l-affiche/spectacle-concert-concert/")  # French slug
     assert page.locator("h1").inner_text() == "Spectacle concert"
     screenshot(page, "website-3-event-page-fr")
