@@ -95,7 +95,8 @@ def test_hreflang_and_the_sitemap_point_to_the_translated_slugs(client, site):
         }
         for url in root.findall("s:url", ns)
     }
-    for pages in (EVENT, TERMS):
+    indexes = {code: f"/{code}/{slug}/" for code, slug in INDEX.items()}
+    for pages in (EVENT, TERMS, indexes):
         expected = {code: f"http://testserver{path}" for code, path in pages.items()}
         for code in LANGUAGES:
             assert entries[expected[code]] == expected
@@ -104,8 +105,8 @@ def test_hreflang_and_the_sitemap_point_to_the_translated_slugs(client, site):
 
 
 def test_a_second_demo_run_moves_an_english_slug_left_by_an_older_demo(client, site):
-    """A database set up before issue 12 has /fr/terms-of-sale/: the demo gives it its French
-    slug, and the old address answers 301."""
+    """A database set up before issue 12 has /fr/terms-of-sale/ and /fr/events/: the demo gives
+    them their French slugs, and the old addresses answer 301."""
     from home.models import StaticPage
 
     french = StaticPage.objects.get(
@@ -114,7 +115,15 @@ def test_a_second_demo_run_moves_an_english_slug_left_by_an_older_demo(client, s
     french.slug = "terms-of-sale"
     french.save_revision().publish()
     assert client.get("/fr/terms-of-sale/").status_code == 200
+    from events.models import EventIndexPage
+
+    index = EventIndexPage.objects.get(locale__language_code="fr")
+    index.slug = "events"  # the events index too
+    index.save_revision().publish()
+    assert client.get("/fr/events/").status_code == 200
     load_site_demo()
+    response = client.get("/fr/events/le-misanthrope-misanth/")
+    assert response.status_code == 301 and response["Location"] == EVENT["fr"]
     assert client.get(TERMS["fr"]).status_code == 200
     response = client.get("/fr/terms-of-sale/")
     assert response.status_code == 301 and response["Location"] == TERMS["fr"]

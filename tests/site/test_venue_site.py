@@ -194,6 +194,9 @@ TERMS = {
     "es": "/condiciones-generales-de-venta/",
 }
 
+EVENTS = {"en": "/events/", "fr": "/a-l-affiche/", "de": "/programm/", "es": "/cartelera/"}
+HAMLET = {code: f"{path}hamlet/" for code, path in EVENTS.items()}  # its name is its code
+
 
 def _same(path):
     return dict.fromkeys(LANGUAGES, path)
@@ -201,7 +204,7 @@ def _same(path):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_hreflang_alternates_in_every_head(client, site, language):
-    for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), HELP):
+    for paths in (_same("/"), EVENTS, HAMLET, HELP):
         path = paths[language]
         html = get(client, f"/{language}{path}")
         head = html.split("</head>")[0]
@@ -225,7 +228,7 @@ def test_sitemap_lists_every_language_with_alternates(client, site):
         for url in root.findall("s:url", ns)
     }
     for code in LANGUAGES:
-        for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), TERMS):
+        for paths in (_same("/"), EVENTS, HAMLET, TERMS):
             location = f"http://testserver/{code}{paths[code]}"
             assert location in entries, location
             assert entries[location] == {c: f"http://testserver/{c}{paths[c]}" for c in LANGUAGES}

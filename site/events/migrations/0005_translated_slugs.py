@@ -57,7 +57,9 @@ class Renamer:
             return False
         new_url_path = f"{old_url_path[: -len(old_slug) - 1]}{new_slug}/"
         moved = [page] + list(
-            self.Page.objects.filter(path__startswith=page.path, depth__gt=page.depth)
+            self.Page.objects.filter(
+                path__startswith=page.path, depth__gt=page.depth
+            ).select_related("locale")
         )
         for row in moved:
             before = row.url_path
