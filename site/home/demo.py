@@ -147,8 +147,11 @@ THEMES = {"THEATRE": "Theatre", "MUSIC": "Music", "DANCE": "Dance", "EXHIBITION"
 WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
 
 
-def _translated_tree(parent_en, model, texts, slug, locales):
-    """A page under the English `parent_en` and its translations, published; idempotent."""
+def _translated_tree(parent_en, model, texts, slug, locales, translate_slug=False):
+    """A page under the English `parent_en` and its translations, published; idempotent.
+    With `translate_slug`, each translation's slug comes from its title (W5: the events index
+    is /fr/a-l-affiche/, /de/programm/, /es/cartelera/); a translation still at the English
+    slug (copied, or left by an older demo) gets it, one an editor renamed keeps theirs."""
     english = model.objects.child_of(parent_en).filter(slug=slug).first()
     if english is None:
         title, intro = texts["en"]
@@ -159,13 +162,15 @@ def _translated_tree(parent_en, model, texts, slug, locales):
             page = english.get_translation_or_none(locales[code])
             if page is None:
                 page = english.copy_for_translation(locales[code])
-            _publish(page.specific, title, intro)
+            new_slug = page_slug(title) if translate_slug and page.slug == slug else None
+            _publish(page.specific, title, intro, new_slug)
     return english
 
 
-def _publish(page, title, intro):
-    if page.title != title or page.intro != intro or not page.live:
+def _publish(page, title, intro, slug=None):
+    if page.title != title or page.intro != intro or not page.live or slug:
         page.title, page.intro = title, intro
+        page.slug = slug or page.slug
         page.save_revision().publish()
 
 
@@ -189,7 +194,7 @@ def load_site_demo():
         english,
     )
     site.save()
-    _translated_tree(english, EventIndexPage, EVENTS, "events", locales)
+    _translated_tree(english, EventIndexPage, EVENTS, "events", locales, translate_slug=True)
     for slug, texts in STATIC_PAGES.items():
         _static_page(english, slug, texts, locales)
     _compose_homes(english)

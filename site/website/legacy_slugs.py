@@ -7,14 +7,23 @@ know those. On a 404 under a language prefix, this middleware looks for the page
 
 - an event page: the last segment is a product code (the ticketshop's links, L6) — the live
   event page of that code in the address's language;
-- any other page: the page at the same address in English (the old slugs were English) —
-  its translation in the address's language;
+- any address that meets an old slug on its way (the events index's `events`, an event
+  page's product code, a static page's English slug, before or after the index's own): segment
+  by segment, the translation of the English page with that slug — /fr/events/misanth/ and
+  /fr/events/le-misanthrope-misanth/ both lead to /fr/a-l-affiche/le-misanthrope-misanth/, and
+  /fr/events/theme/music/ to /fr/a-l-affiche/theme/music/ (a sub-route of the page reached);
 
 and answers 301 to its address (query string kept). Nothing found: the 404 stays.
+
+It runs before Wagtail's redirects (inside them in MIDDLEWARE): those that Wagtail records by
+itself when a slug changes (automatically_created, as the slugs' data migration records the old
+addresses too, events/migrations/0005) answer without the query string. An editor's own redirect
+for the address still wins (`_editors_redirect`).
 """
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale, Site
 
 from secutix_integration.pages import get_event_page_model
@@ -29,23 +38,74 @@ def _event_by_code(locale, code):
     return pages.filter(product_code__iexact=code).order_by("-first_published_at").first()
 
 
-def _translation_of_english(request, locale, segments):
+def _english_child(english, segment):
+    if english is None:
+        return None
+    return english.get_children().filter(slug=segment).first()
+
+
+def _walk(request, locale, segments):
+    """The page of `locale` an old address meant, and the URL it has now, or None.
+
+    Segment by segment from the language's home: a child with that slug, else the translation
+    of the English page's child with that slug (the old slugs were the English ones: the events
+    index's `events`, an event page's product code). A rest that is not a page is kept only when
+    it is a sub-route of the page reached (a theme of the events index); it must have met at
+    least one old slug, else the 404 is a real one."""
     site = Site.find_for_request(request)
-    if site is None:
+    english_locale = Locale.objects.filter(language_code="en").first()
+    if site is None or english_locale is None:
         return None
-    root = site.root_page.specific
-    english = Locale.objects.filter(language_code="en").first()
-    if english is not None and root.locale_id != english.pk:
-        root = root.get_translation_or_none(english) or root
-    try:
-        page = root.specific.route(request, segments).page
-    except Http404:
+    root = site.root_page
+    english = (
+        root
+        if root.locale_id == english_locale.pk
+        else root.get_translation_or_none(english_locale)
+    )
+    page = root if root.locale_id == locale.pk else root.get_translation_or_none(locale)
+    if page is None:
         return None
-    # the whole address must be that page's (not a sub-route of it, e.g. a theme or calendar
-    # view below an index or an event: those 404s stay 404s)
-    if page.url_path.rstrip("/").split("/")[-len(segments) :] != segments:
+    renamed, rest = False, []
+    for position, segment in enumerate(segments):
+        child = page.get_children().filter(slug=segment).first()
+        if child is None:
+            old = _english_child(english, segment)
+            child = old.get_translation_or_none(locale) if old is not None else None
+            if child is not None:
+                renamed, english = True, old
+        elif english is not None:
+            english = child.get_translation_or_none(english_locale)
+        if child is None:
+            rest = segments[position:]
+            break
+        page = child
+    if not renamed:
         return None
-    return page.get_translation_or_none(locale)
+    page = page.specific
+    url = page.get_url(request)
+    if not url:
+        return None
+    if rest:  # a sub-route: only a routable page's own (a theme page under the events index)
+        if not hasattr(page, "resolve_subpage"):
+            return None
+        try:
+            page.route(request, rest)
+        except Http404:
+            return None
+        url = f"{url}{'/'.join(rest)}/"
+    return page, url
+
+
+def _editors_redirect(request):
+    """An editor's own redirect for this address (Settings → Redirects) wins over ours."""
+    site = Site.find_for_request(request)
+    paths = {
+        Redirect.normalise_path(request.get_full_path()),
+        Redirect.normalise_path(request.path),
+    }
+    return (
+        Redirect.get_for_site(site).filter(old_path__in=paths, automatically_created=False).exists()
+    )
 
 
 def legacy_target(request):
@@ -57,13 +117,17 @@ def legacy_target(request):
     if locale is None:
         return None
     segments = parts[1:]
-    page = _event_by_code(locale, segments[-1])
-    if page is None and parts[0] != "en":
-        page = _translation_of_english(request, locale, segments)
-    if page is None or not page.live:
+    if _editors_redirect(request):
         return None
-    url = page.get_url(request)
-    if not url or url == request.path:
+    url = None
+    page = _event_by_code(locale, segments[-1])
+    if page is not None:
+        url = page.get_url(request)
+    elif parts[0] != "en":
+        found = _walk(request, locale, segments)
+        if found is not None:
+            page, url = found
+    if page is None or not page.live or not url or url == request.path:
         return None
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if query else url

@@ -31,7 +31,7 @@ before = broker.queue_size()
 async_task("math.floor", 1.5)
 assert broker.queue_size() == before + 1
 assert EventIndexPage.objects.filter(locale__language_code="fr").exists()
-response = Client(HTTP_HOST="127.0.0.1").get("/fr/events/", secure=True)  # HTTPS only
+response = Client(HTTP_HOST="127.0.0.1").get("/fr/a-l-affiche/", secure=True)  # HTTPS only
 assert response.status_code == 200, response.status_code
 print("grown-up mode OK")
 """

@@ -76,8 +76,8 @@ def test_a_french_visitor_from_home_to_account(ticketshop, browser, keys_dir, si
     if size == "phone":  # the main navigation is behind the menu button
         assert not page.is_visible(".main-nav")
         page.click(".nav-toggle")
-    page.click(".main-nav a[href='/fr/events/']")
-    page.wait_for_url(f"{url}/fr/events/")
+    page.click(".main-nav a[href='/fr/a-l-affiche/']")
+    page.wait_for_url(f"{url}/fr/a-l-affiche/")
     check(page, size, "2-whats-on-fr", book=True)
 
     page.click("text=Spectacle concert")

@@ -52,6 +52,28 @@ def test_browse_events_with_badges_and_switch_language(ticketshop, browser, scre
     assert page.locator(".performance-row .not-bookable-full").count() == 1
 
     page.click('.language-switch a[hreflang="fr"]')
-    page.wait_for_url(f"{ticketshop.url}/fr/events/spectacle-concert-concert/")  # French slug
+    page.wait_for_url(f"{ticketshop.url}/fr/a-l-affiche/spectacle-concert-concert/")  # French slug
     assert page.locator("h1").inner_text() == "Spectacle concert"
     screenshot(page, "website-3-event-page-fr")
+
+
+def test_on_a_phone_the_switch_leads_to_the_event_in_german_at_its_slug(
+    ticketshop, browser, screenshot
+):  # noqa: F811
+    """W5 (issue 12): on a French event page at 390×844 the language switch (behind the menu
+    button) leads to the German page at its German slugs — the index's and the event's —,
+    with no horizontal scroll."""
+    assert run_import().status == "success"
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{ticketshop.url}/fr/a-l-affiche/spectacle-concert-concert/")
+    expect(page.locator("h1")).to_have_text("Spectacle concert")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "website-translated-slug-fr-phone")
+    page.click(".nav-toggle")
+    page.click('.language-switch a[hreflang="de"]')
+    page.wait_for_url(f"{ticketshop.url}/de/programm/konzert-concert/")
+    expect(page.locator("h1")).to_have_text("Konzert")
+    page.click(".nav-toggle")
+    page.click(".main-nav a >> nth=0")  # What's on, in German at its German slug
+    page.wait_for_url(f"{ticketshop.url}/de/programm/")
+    screenshot(page, "website-translated-slug-de-index-phone")

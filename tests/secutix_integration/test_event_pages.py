@@ -66,7 +66,7 @@ def test_event_page_asks_once_for_the_product_and_its_performances(site, client,
 
 
 def test_book_links_go_through_the_redirect_api(site, client):
-    page = html(client, "/fr/events/spectacle-concert-concert/")  # its French slug (issue 12)
+    page = html(client, "/fr/a-l-affiche/spectacle-concert-concert/")  # its French slug (issue 12)
     assert f"/api/1/redirect/product?id={site.concert.pk}&amp;lang=fr" in page
     assert f"/api/1/redirect/product/performance?id={site.concert_1.pk}&amp;lang=fr" in page
 
@@ -161,9 +161,9 @@ def test_theme_pages(site, client):
 
 
 def test_language_switch_keeps_the_event(site, client):
-    page = html(client, "/de/events/konzert-concert/")
+    page = html(client, "/de/programm/konzert-concert/")
     assert "<h1>Konzert</h1>" in page
-    assert 'href="/fr/events/spectacle-concert-concert/" hreflang="fr"' in page
+    assert 'href="/fr/a-l-affiche/spectacle-concert-concert/" hreflang="fr"' in page
 
 
 def test_search_finds_events_and_static_pages_in_the_visitors_language(site, client):

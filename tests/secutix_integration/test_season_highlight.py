@@ -35,8 +35,8 @@ def test_the_cards_follow_the_point_of_sales(client, imported):
     assert run.updated == 12 and run.created == 0  # 3 products × 4 languages, one field each
 
     assert seasons_on(client, "/en/events/") == ["Season 2026"] * 3
-    assert seasons_on(client, "/fr/events/") == ["Saison 2026"] * 3
-    assert seasons_on(client, "/fr/events/theme/music/") == ["Saison 2026"]
+    assert seasons_on(client, "/fr/a-l-affiche/") == ["Saison 2026"] * 3
+    assert seasons_on(client, "/fr/a-l-affiche/theme/music/") == ["Saison 2026"]
 
     imported.pos.highlight_season = False
     imported.pos.save()

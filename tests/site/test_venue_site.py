@@ -178,7 +178,7 @@ def test_json_ld_of_a_performance_not_yet_on_sale_is_a_pre_order(client, site):
 
 
 def test_open_graph_and_description(client, site):
-    html = get(client, "/fr/events/hamlet/")
+    html = get(client, "/fr/a-l-affiche/hamlet/")
     assert '<meta property="og:type" content="event">' in html
     assert '<meta property="og:title" content="Hamlet">' in html
     assert '<meta property="og:locale" content="fr">' in html
@@ -194,6 +194,9 @@ TERMS = {
     "es": "/condiciones-generales-de-venta/",
 }
 
+EVENTS = {"en": "/events/", "fr": "/a-l-affiche/", "de": "/programm/", "es": "/cartelera/"}
+HAMLET = {code: f"{path}hamlet/" for code, path in EVENTS.items()}  # its name is its code
+
 
 def _same(path):
     return dict.fromkeys(LANGUAGES, path)
@@ -201,7 +204,7 @@ def _same(path):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_hreflang_alternates_in_every_head(client, site, language):
-    for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), HELP):
+    for paths in (_same("/"), EVENTS, HAMLET, HELP):
         path = paths[language]
         html = get(client, f"/{language}{path}")
         head = html.split("</head>")[0]
@@ -225,7 +228,7 @@ def test_sitemap_lists_every_language_with_alternates(client, site):
         for url in root.findall("s:url", ns)
     }
     for code in LANGUAGES:
-        for paths in (_same("/"), _same("/events/"), _same("/events/hamlet/"), TERMS):
+        for paths in (_same("/"), EVENTS, HAMLET, TERMS):
             location = f"http://testserver/{code}{paths[code]}"
             assert location in entries, location
             assert entries[location] == {c: f"http://testserver/{c}{paths[c]}" for c in LANGUAGES}
@@ -251,9 +254,9 @@ def test_ics_of_a_performance_uses_the_ticketshop_id_and_utc(client, site):
 
 
 def test_calendar_feed_per_theme(client, site):
-    html = get(client, "/fr/events/theme/theatre/")
-    assert 'href="/fr/events/theme/theatre/calendar/"' in html
-    response = client.get("/fr/events/theme/theatre/calendar/")
+    html = get(client, "/fr/a-l-affiche/theme/theatre/")
+    assert 'href="/fr/a-l-affiche/theme/theatre/calendar/"' in html
+    response = client.get("/fr/a-l-affiche/theme/theatre/calendar/")
     calendar = Calendar.from_ical(response.content)
     uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
     assert uids == {f"performance-{i}@performances.thecube.example" for i in (11, 12, 13)}
@@ -286,10 +289,13 @@ def test_home_page_has_a_hero_featured_events_themes_and_a_main_navigation(clien
     assert 'class="hero with-image"' in html and "srcset=" in html
     featured = html.split('id="featured-title"')[1].split("</section>")[0]
     assert ">Hamlet<" in featured and ">Swan<" not in featured  # the next on sale only
-    assert 'href="/fr/events/theme/theatre/"' in html.split('class="theme-tiles"')[1]
+    assert 'href="/fr/a-l-affiche/theme/theatre/"' in html.split('class="theme-tiles"')[1]
     nav = html.split('class="main-nav"')[1].split("</nav>")[0]
-    assert 'href="/fr/events/"' in nav and "À l'affiche" in nav
-    assert 'href="/fr/events/theme/theatre/"' in nav and 'href="/fr/events/theme/dance/"' in nav
+    assert 'href="/fr/a-l-affiche/"' in nav and "À l'affiche" in nav
+    assert (
+        'href="/fr/a-l-affiche/theme/theatre/"' in nav
+        and 'href="/fr/a-l-affiche/theme/dance/"' in nav
+    )
 
 
 def test_editors_choose_the_featured_events(client, site):
@@ -297,7 +303,7 @@ def test_editors_choose_the_featured_events(client, site):
     home.featured_events = [("event", site["swan"])]  # chosen in English: shown in German
     home.save_revision().publish()
     featured = get(client, "/de/").split('id="featured-title"')[1].split("</section>")[0]
-    assert 'href="/de/events/swan/"' in featured and "hamlet" not in featured
+    assert 'href="/de/programm/swan/"' in featured and "hamlet" not in featured
 
 
 def test_demo_event_pages_get_drawn_teaser_images(client, site):
@@ -307,9 +313,9 @@ def test_demo_event_pages_get_drawn_teaser_images(client, site):
     assert attach_event_teasers() == 0
     page = EventPage.objects.get(slug="hamlet", locale__language_code="fr")
     assert page.teaser_image.collection.name == "Demo images"
-    html = get(client, "/fr/events/")
+    html = get(client, "/fr/a-l-affiche/")
     assert 'class="teaser"' in html and "srcset=" in html
-    event = get(client, "/fr/events/hamlet/")
+    event = get(client, "/fr/a-l-affiche/hamlet/")
     assert '<meta property="og:image" content="http://testserver/media/images/' in event
 
 
@@ -317,8 +323,8 @@ def test_demo_event_pages_get_drawn_teaser_images(client, site):
 
 
 def test_prices_are_localised(client, site):
-    assert "Category 1: 30,00–45,50 EUR" in get(client, "/fr/events/hamlet/")
-    assert "Category 1: 30,00–45,50 EUR" in get(client, "/de/events/hamlet/")
+    assert "Category 1: 30,00–45,50 EUR" in get(client, "/fr/a-l-affiche/hamlet/")
+    assert "Category 1: 30,00–45,50 EUR" in get(client, "/de/programm/hamlet/")
     assert "Category 1: 30.00–45.50 EUR" in get(client, "/en/events/hamlet/")
 
 
@@ -333,8 +339,8 @@ def switch_links(html):
 def test_language_switch_keeps_the_page_and_its_query(client, site):
     assert switch_links(get(client, "/fr/search/?q=hamlet"))["de"] == "/de/search/?q=hamlet"
     links = switch_links(get(client, "/en/events/theme/theatre/?season=S2026"))
-    assert links["fr"] == "/fr/events/theme/theatre/?season=S2026"
-    assert switch_links(get(client, "/es/events/?theme=DANCE&page=1"))["en"] == (
+    assert links["fr"] == "/fr/a-l-affiche/theme/theatre/?season=S2026"
+    assert switch_links(get(client, "/es/cartelera/?theme=DANCE&page=1"))["en"] == (
         "/en/events/?theme=DANCE&page=1"
     )
     idp = switch_links(get(client, "/idp/login/?next=/account/"))
@@ -392,7 +398,7 @@ def test_500_is_the_sites_page(client, site, monkeypatch):
 
     monkeypatch.setattr(EventPage, "performance_rows", broken)
     client.raise_request_exception = False
-    html = get(client, "/fr/events/hamlet/", 500)
+    html = get(client, "/fr/a-l-affiche/hamlet/", 500)
     assert "Une erreur" in html or "Something went wrong" in html
     assert 'class="site-header"' in html and "boom" not in html
 

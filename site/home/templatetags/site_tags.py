@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import get_language_info
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 register = template.Library()
 
@@ -155,3 +155,35 @@ def lang_query(language):
 def active_locale_home():
     locale = Locale.get_active()
     return f"/{locale.language_code}/"
+
+
+def _site_links(request, language):
+    """{English slug: address in `language`} of the pages under the site's home: one query per
+    request and language, whatever the number of links (the footer's, the error pages')."""
+    known = getattr(request, "_site_links", None) if request is not None else None
+    if known is not None and known[0] == language:
+        return known[1]
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    links = {}
+    if site is not None:
+        slugs = dict(Page.objects.child_of(site.root_page).values_list("translation_key", "slug"))
+        pages = (
+            Page.objects.live()
+            .filter(translation_key__in=slugs, locale__language_code=language)
+            .only("id", "url_path", "path", "depth", "locale_id", "translation_key")
+        )
+        links = {slugs[page.translation_key]: page.get_url(request) for page in pages}
+    if request is not None:
+        request._site_links = (language, links)
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def site_page_url(context, slug):
+    """The address, in the visitor's language, of the site's page whose English slug is `slug`
+    ("events", "terms-of-sale"): its own slug in that language (W5, issue 12), not an old
+    address that answers 301."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    url = _site_links(context.get("request"), language).get(slug)
+    return url or f"/{language}/{slug}/"

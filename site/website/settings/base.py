@@ -78,10 +78,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Issue 12: the pages' old addresses (English slugs, product codes) → 301 to the page in
-    # its language's slug; after the editors' own redirects (the next one) had their say.
-    "website.legacy_slugs.LegacySlugRedirectMiddleware",
+    # Issue 12: the pages' old addresses (English slugs, product codes, the events index's
+    # `events`) → 301 to the page in its language's slug, query string kept. Inside Wagtail's
+    # redirects, so it answers first for the old slugs Wagtail recorded itself (those drop the
+    # query string); an editor's own redirect still wins (legacy_slugs._editors_redirect).
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "website.legacy_slugs.LegacySlugRedirectMiddleware",
     # Issue 15: the Content-Security-Policy in every environment (the browser tests run under
     # the header production sends; policy below, relaxed for the admin and the back office)
     "website.csp.ContentSecurityPolicyMiddleware",
