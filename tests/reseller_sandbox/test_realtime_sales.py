@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from reseller_sandbox.models import RealtimeSale, SandboxInstance
@@ -112,3 +113,14 @@ def test_bad_input_and_failure_modes(client, digitick):
     with pytest.raises(ValueError):
         garbage.json()
     assert RealtimeSale.objects.count() == 3  # nothing changed
+
+
+def test_the_records_are_in_the_back_office(client, digitick):
+    client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "pw"))
+    listing = client.get("/backoffice/reseller_sandbox/realtimesale/", {"q": "DGT-1"})
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "DGT-1#1" in html and "DGT-1#2" in html
+    line = RealtimeSale.objects.get(line_id="DGT-1#1")
+    page = client.get(f"/backoffice/reseller_sandbox/realtimesale/{line.pk}/change/")
+    assert page.status_code == 200 and "price paid" in page.content.decode().lower()

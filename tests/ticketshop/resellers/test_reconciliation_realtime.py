@@ -191,3 +191,12 @@ def test_without_an_endpoint_our_own_records_stay_the_source(shop, live_server, 
     report = report_of(staff, digitick).context["report"]
     assert "our own records" in str(report.source)
     assert report.clean and report.matched == 2
+
+
+def test_a_reseller_too_slow_to_answer_is_said_so(shop, live_server, digitick, staff, settings):
+    settings.RESELLERS = {**settings.RESELLERS, "REALTIME_SALES_TIMEOUT": 1}
+    call_command(
+        "reseller_sandbox", "mode", "digitick", "slow", "--seconds", "3", stdout=StringIO()
+    )
+    html = report_of(staff, digitick, status=502).content.decode()
+    assert "no answer from" in html and "within 1 s" in html
