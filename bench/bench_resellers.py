@@ -8,7 +8,11 @@ server thread); then the resellers sell S seats (default 5 000) and cancel C (de
 the sales integration turns them into paid orders / cancellations. A second export and
 integration must write 0 rows (the run log excepted). Printed beside a plain bulk insert of the
 rows the two write (the sandbox's held seats; per sale an order, its ticket, the reseller sale,
-the confirmation in the outbox) in the same run, and the ratio of the two.
+the confirmation in the outbox) in the same run, and the ratio of the two; beside each wall
+time, the process's CPU time (client and sandbox threads), less sensitive to a loaded machine.
+The set-up (contingents allotted in bulk by contingents.allot_many, the counters' sales) is not
+timed; the runs pause the cyclic garbage collector (services.cyclic_gc_paused), and the bulk
+insert is measured under the same pause.
 
 Usage: .venv/bin/python bench/bench_resellers.py [--small] [--performances N] [--sales S]
        [--cancels C]   (default: the full P6 size; --small: 10 performances, 250 sales, 20
@@ -201,7 +205,6 @@ def main():
     sales = _arg("--sales", 250 if small else 5000)
     cancels = _arg("--cancels", 20 if small else 200)
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
 
     from ticketshop.catalogue.models import Performance
@@ -252,27 +255,27 @@ def main():
     assert all(r.state == Run.State.OK for r in runs), [list(r.errors.all()) for r in runs]
     exported = sum(r.exported for r in runs)
 
-    # The resellers' counters: sales spread over performances and resellers, then cancels.
+    # The resellers' counters (the sandbox's own sell and cancel, as its management command
+    # and admin call them): sales spread over performances and resellers, then cancels.
+    from reseller_sandbox import operations as counter
+    from reseller_sandbox.models import SaleLine, SandboxInstance
+
+    instances = {i.slug: i for i in SandboxInstance.objects.all()}
     pairs = [(p, i) for p in perfs for i in resellers]
     per_pair, extra = divmod(sales, len(pairs))
     sold = 0
     for index, (performance, interface) in enumerate(pairs):
         n = min(per_pair + (index < extra), share)
         if n:
-            call_command(
-                "reseller_sandbox", "sell", interface.code, str(performance.pk), "--count",
-                str(n), "--customer-category", "44", "--names",
-                ",".join(f"Buyer {sold + k}" for k in range(n)), stdout=open(os.devnull, "w"),  # noqa: SIM115
-            )  # fmt: skip
+            names = [f"Buyer {sold + k}" for k in range(n)]
+            counter.sell(instances[interface.code], str(performance.pk), n, "44", names=names)
             sold += n
-    from reseller_sandbox.models import SaleLine
-
     sale_ids = [
         (line.instance.slug, line.sale_id)
         for line in SaleLine.objects.select_related("instance").order_by("?")[:cancels]
     ]
     for code, sale_id in sale_ids:
-        call_command("reseller_sandbox", "cancel", code, sale_id, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        counter.cancel(instances[code], sale_id)
 
     runs = timed("integrate sales and cancellations over SOAP", figures, integrate_all)
     assert all(r.state == Run.State.OK for r in runs), [list(r.errors.all()) for r in runs]
