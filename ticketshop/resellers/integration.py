@@ -1,5 +1,5 @@
 """The batch sales integration (R6, P6): the checks of a run's sale lines, read once per run
-(`_Reads`, `check_line`), and the writes, a batch of INTEGRATION_BATCH sales or cancellations in
+(`_Reads`, `_check_line`), and the writes, a batch of INTEGRATION_BATCH sales or cancellations in
 one transaction each, in bulk (`integrate_batch`, `cancel_batch`), under THE lock order of
 `sales/lifecycle.py`. The run around them (lock, window, log) is services.py's, with the one
 sale at a time fallback (`integrate_sale`) for a batch a constraint refuses."""
