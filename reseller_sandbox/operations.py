@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from reseller_sandbox.models import AccessControlRequest, AllottedPrice, HeldSeat, SaleLine
@@ -99,7 +100,10 @@ def allot_many(instance, allotments):
     if len(set(codes)) != len(codes):
         raise BadRequest("One allotment per performanceCode in a call.")
     with transaction.atomic():
-        return [(c["performance_code"], *_apply_allotment(instance, c)) for c in checked]
+        return [
+            (c["performance_code"], *result)
+            for c, result in zip(checked, _apply_allotments(instance, checked), strict=True)
+        ]
 
 
 def _checked_allotment(
@@ -122,7 +126,15 @@ def _checked_allotment(
             raise BadRequest("Every seat needs a seatId (send count + categoryId for unnumbered).")
         if not seat_category:
             raise BadRequest(f"Seat {seat_id} has no categoryId.")
-        wanted.setdefault(seat_id, {**seat, "seatId": seat_id, "categoryId": seat_category})
+        wanted.setdefault(
+            seat_id,
+            (
+                text(seat.get("block")),
+                text(seat.get("row")),
+                text(seat.get("number")),
+                seat_category,
+            ),
+        )
     if count is not None and count < 0:
         raise BadRequest("count must be zero or more.")
     if not wanted and not count:
@@ -150,47 +162,101 @@ def _checked_allotment(
 
 def _apply_allotment(instance, checked):
     """Inside the caller's transaction: write one checked allotment. Returns (allotted, held)."""
-    manifestation_id = checked["manifestation_id"]
-    performance_code = checked["performance_code"]
-    performance_date = checked["performance_date"]
-    wanted, count, category_id = checked["seats"], checked["count"], checked["category_id"]
-    others = HeldSeat.objects.filter(instance=instance, performance_code=performance_code)
-    other = others.exclude(manifestation_id=manifestation_id).first()
-    if other is not None:
-        raise BadRequest(
-            f"Performance {performance_code} is held under manifestation "
-            f"{other.manifestation_id}, not {manifestation_id}."
+    return _apply_allotments(instance, [checked])[0]
+
+
+def _apply_allotments(instance, checked):
+    """Inside the caller's transaction: write checked allotments (one per performance code),
+    with a few queries for all of them (a season is hundreds of allotments). Returns
+    [(allotted, held)] in their order."""
+    codes = [c["performance_code"] for c in checked]
+    held = HeldSeat.objects.filter(instance=instance, performance_code__in=codes)
+    manifestations, dates = {}, {}
+    for code, manifestation, date in (
+        held.order_by()
+        .values_list("performance_code", "manifestation_id", "performance_date")
+        .distinct()
+    ):
+        manifestations.setdefault(code, manifestation)
+        dates.setdefault(code, set()).add(date)
+    for c in checked:
+        other = manifestations.get(c["performance_code"])
+        if other is not None and other != c["manifestation_id"]:
+            raise BadRequest(
+                f"Performance {c['performance_code']} is held under manifestation "
+                f"{other}, not {c['manifestation_id']}."
+            )
+    already = set()
+    if any(c["seats"] for c in checked if c["performance_code"] in manifestations):
+        already = set(
+            held.exclude(seat_id="").order_by().values_list("performance_code", "seat_id")
         )
-    already = set(others.filter(seat_id__in=list(wanted)).values_list("seat_id", flat=True))
-    common = {
-        "instance": instance,
-        "performance_code": performance_code,
-        "manifestation_id": manifestation_id,
-        "performance_date": performance_date,
+    now = timezone.now()
+    rows, allotted = [], []
+    for c in checked:
+        code, date = c["performance_code"], c["performance_date"]
+        if dates.get(code, {date}) != {date}:
+            held.filter(performance_code=code).update(performance_date=date)
+        fixed = (
+            instance.pk,
+            code,
+            c["manifestation_id"],
+            connection.ops.adapt_datetimefield_value(date),
+            connection.ops.adapt_datetimefield_value(now),
+            False,
+        )
+        new = [
+            (*fixed, seat_id, *seat)
+            for seat_id, seat in c["seats"].items()
+            if (code, seat_id) not in already
+        ]
+        new += [fixed + ("", "", "", "", c["category_id"])] * (c["count"] or 0)
+        rows += new
+        allotted.append(len(new))
+    _insert_held(rows)
+    _save_prices(instance, checked)
+    counts = dict(
+        HeldSeat.objects.filter(instance=instance, performance_code__in=codes)
+        .order_by()
+        .values("performance_code")
+        .annotate(n=Count("id"))
+        .values_list("performance_code", "n")
+    )
+    return [(n, counts.get(code, 0)) for n, code in zip(allotted, codes, strict=True)]
+
+
+def _save_prices(instance, checked):
+    """The prices sent with the allotments: new ones in one INSERT, changed ones updated."""
+    wanted = {
+        (c["performance_code"], category, customer): value
+        for c in checked
+        for (category, customer), value in c["prices"].items()
     }
-    others.exclude(performance_date=performance_date).update(performance_date=performance_date)
-    new = [
-        (
-            seat_id,
-            text(seat.get("block")),
-            text(seat.get("row")),
-            text(seat.get("number")),
-            seat["categoryId"],
+    if not wanted:
+        return
+    existing = {
+        (p.performance_code, p.category_id, p.customer_category_id): p
+        for p in AllottedPrice.objects.filter(
+            instance=instance, performance_code__in={key[0] for key in wanted}
         )
-        for seat_id, seat in wanted.items()
-        if seat_id not in already
-    ]
-    new += [("", "", "", "", category_id)] * (count or 0)
-    _insert_held(common, new)
-    for (category, customer), value in checked["prices"].items():
-        AllottedPrice.objects.update_or_create(
-            instance=instance,
-            performance_code=performance_code,
-            category_id=category,
-            customer_category_id=customer,
-            defaults={"amount": value},
-        )
-    return len(new), held_count(instance, performance_code)
+    }
+    new = []
+    for key, value in wanted.items():
+        price = existing.get(key)
+        if price is None:
+            code, category, customer = key
+            new.append(
+                AllottedPrice(
+                    instance=instance,
+                    performance_code=code,
+                    category_id=category,
+                    customer_category_id=customer,
+                    amount=value,
+                )
+            )
+        elif price.amount != value:
+            AllottedPrice.objects.filter(pk=price.pk).update(amount=value)
+    AllottedPrice.objects.bulk_create(new)
 
 
 HELD_COLUMNS = (
@@ -208,28 +274,20 @@ HELD_COLUMNS = (
 )
 
 
-def _insert_held(common, rows):
-    """HeldSeat rows (seat_id, block, row, number, category_id) sharing `common`, with one
-    executemany: the ORM's bulk_create prepares every value of every row (~0.1 ms a seat),
-    too slow for a season's allotment. Same table, same values as bulk_create would write."""
+def _insert_held(rows):
+    """HeldSeat rows (in HELD_COLUMNS' order) with one executemany: the ORM's bulk_create
+    prepares every value of every row (~0.1 ms a seat), too slow for a season's allotment.
+    Same table, same values as bulk_create would write."""
     if not rows:
         return
     meta, ops = HeldSeat._meta, connection.ops
     columns = ", ".join(ops.quote_name(meta.get_field(name).column) for name in HELD_COLUMNS)
-    fixed = (
-        common["instance"].pk,
-        common["performance_code"],
-        common["manifestation_id"],
-        ops.adapt_datetimefield_value(common["performance_date"]),
-        ops.adapt_datetimefield_value(timezone.now()),
-        False,
-    )
     sql = (
         f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(HELD_COLUMNS))})"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [fixed + row for row in rows])
+        cursor.executemany(sql, rows)
 
 
 def take_back(instance, performance_code, seat_ids, count, category_id):

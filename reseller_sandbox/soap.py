@@ -228,12 +228,22 @@ def _plain(item, fields):
     return {field: getattr(item, field, None) for field in fields}
 
 
+def _seats(seats):
+    """Plain dicts: as `_seats_from_element` reads them already, or from spyne's objects."""
+    seats = seats or []
+    return (
+        seats
+        if all(isinstance(s, dict) for s in seats)
+        else [_plain(s, SEAT_FIELDS) for s in seats]
+    )
+
+
 def _allotment(a):
     return {
         "manifestationId": a.manifestationId,
         "performanceCode": a.performanceCode,
         "performanceDate": a.performanceDate,
-        "seats": [_plain(s, SEAT_FIELDS) for s in a.seats or []],
+        "seats": _seats(a.seats),
         "count": a.count,
         "categoryId": a.categoryId,
         "prices": [_plain(p, PRICE_FIELDS) for p in a.prices or []],
@@ -274,7 +284,7 @@ class ContingentementService(SandboxService):
             manifestationId,
             performanceCode,
             performanceDate,
-            [_plain(s, SEAT_FIELDS) for s in seats or []],
+            _seats(seats),
             count,
             categoryId,
             [_plain(p, PRICE_FIELDS) for p in prices or []],

@@ -1,4 +1,4 @@
-# Over 400 lines: one run protocol (lock, mapping check first, error classes, log) shared by export, take-back and integration.
+# Over 400 lines: one run protocol (lock, mapping check first, error classes, log) shared by export, take-back and integration; the batch writes of the integration are integration.py.
 """The reseller interfaces' runs (R5–R7, R10): export contingents, integrate sales.
 
 Every run:
@@ -13,54 +13,55 @@ Every run:
 """
 
 import datetime as dt
+import gc
 import itertools
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ticketshop.catalogue.models import Performance, Price
+from ticketshop.catalogue.models import Price
 from ticketshop.organisation.mail import send_templated_mail
 from ticketshop.resellers import conf, locks
 from ticketshop.resellers.client import ExternalError, ResellerClient
 from ticketshop.resellers.contingents import release
+from ticketshop.resellers.integration import (
+    _check_line,
+    _in_batches,
+    _Reads,
+    cancel_batch,
+    integrate_batch,
+)
 from ticketshop.resellers.locks import acquire_lock, release_lock
 from ticketshop.resellers.mappings import Mapper, MappingError
 from ticketshop.resellers.models import (
     Contingent,
     ContingentSeat,
     Mapping,
-    ResellerInterface,
     ResellerSale,
     Run,
     RunError,
 )
 from ticketshop.sales.lifecycle import (
-    PAYMENT_GRACE_MINUTES,
-    SOLD_STATES,
-    InvalidTransition,
     cancel_paid_order,
     confirm_order,
     lock_places,
-    new_barcode,
     new_cart,
     start_payment,
-    transition,
 )
-from ticketshop.sales.models import Order, OrderLine, OrderMessage, SeatReservation
-from ticketshop.sales.signals import order_refunded
+from ticketshop.sales.models import OrderLine, SeatReservation
 
 log = logging.getLogger(__name__)
 S = ContingentSeat.State
 K = Mapping.Kind
 E = RunError.Kind
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-CENT = Decimal("0.01")
 
 # The client used by runs; tests and the demo may swap it (a factory of one interface).
 client_factory = ResellerClient
@@ -106,6 +107,32 @@ def notify_failure(run):
     return sent
 
 
+_gc_pauses = {"count": 0, "lock": threading.Lock()}
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """A run makes hundreds of thousands of small objects (rows, places, XML elements): each
+    few hundred allocations trigger the cyclic garbage collector, which rescans the growing
+    heap again and again (P6, measured with py-spy: 60 % of a season's export). Paused while
+    runs run (reference counting still frees everything that is not a cycle), then one
+    collection of the youngest generation, where all of the run's objects stayed.
+    Process-wide: counted, so the last of a process's runs to end resumes it."""
+    with _gc_pauses["lock"]:
+        _gc_pauses["count"] += 1
+        if _gc_pauses["count"] == 1:
+            _gc_pauses["resume"] = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_pauses["lock"]:
+            _gc_pauses["count"] -= 1
+            if _gc_pauses["count"] == 0 and _gc_pauses["resume"]:
+                gc.enable()
+                gc.collect(0)  # the cycles made meanwhile are all in the youngest generation
+
+
 def _run(interface, kind, body, dry_run=False, **fields):
     """Lock, log, call `body(run)` (which returns errors or raises), unlock."""
     now = timezone.now()
@@ -122,7 +149,8 @@ def _run(interface, kind, body, dry_run=False, **fields):
         )
     run = Run.objects.create(interface=interface, kind=kind, dry_run=dry_run, **fields)
     try:
-        body(run)
+        with cyclic_gc_paused():
+            body(run)
     except RunFailed as exc:
         return _finish(run, exc.errors)
     except ExternalError as exc:
@@ -369,46 +397,64 @@ ALLOT_MANY_SEATS = 10_000  # per call (the sandbox takes up to 20 000): ~2.5 MB 
 
 
 def _allot_plans(client, plans, run):
-    """Send the places to export: the numbered seats of many performances per allotMany call
-    (up to ALLOT_MANY_SEATS seats), an unnumbered hall's counts by `allot`; then those places
-    are EXPORTED (one UPDATE per call). A crash between the two re-sends them next time: the
+    """Send the places to export: many performances per allotMany call (up to
+    ALLOT_MANY_SEATS places: numbered seats, and an unnumbered hall's counts by category);
+    then those places are EXPORTED. A crash between the two re-sends them next time: the
     reseller keeps a seat it holds already (idempotent by seat id)."""
     chunk, size = [], 0
     for plan in [p for p in plans if p.to_export]:
-        if chunk and size + len(plan.seats) > ALLOT_MANY_SEATS:
+        if chunk and size + len(plan.to_export) > ALLOT_MANY_SEATS:
             _allot_chunk(client, chunk, run)
             chunk, size = [], 0
         chunk.append(plan)
-        size += len(plan.seats)
+        size += len(plan.to_export)
     if chunk:
         _allot_chunk(client, chunk, run)
 
 
 def _allot_chunk(client, plans, run):
-    def common(plan):
+    """One allotMany call per round: a performance appears once per call (the contract), so
+    an unnumbered hall's second category goes in the next round, and so on."""
+    rounds = []
+    for plan in plans:
         performance = plan.contingent.performance
-        return {
+        common = {
             "manifestationId": plan.manifestation,
             "performanceCode": str(performance.pk),
             "performanceDate": performance.start.astimezone(dt.UTC),
             "prices": {"CategoryPrice": plan.prices},
         }
+        counts = list(plan.count_by_category.items()) or [("", 0)]
+        for index, (category, count) in enumerate(counts):
+            if index == len(rounds):
+                rounds.append([])
+            seats = plan.seats if index == 0 else []
+            if seats or count:
+                rounds[index].append(
+                    {**common, "seats": seats, "count": count, "categoryId": category}
+                )
+    for allotments in rounds:
+        if allotments:
+            client.allot_many(allotments)
+    run.exported += _mark_exported([c.pk for p in plans for c in p.to_export])
 
-    numbered = [p for p in plans if p.seats]
-    if numbered:
-        client.allot_many(
-            [{**common(p), "seats": p.seats, "count": 0, "categoryId": ""} for p in numbered]
-        )
-    for plan in plans:
-        for category, count in plan.count_by_category.items():
-            client.allot(
-                **common(plan), seats={"AllottedSeat": []}, count=count, categoryId=category
+
+def _mark_exported(ids):
+    """TO_EXPORT → EXPORTED for these places, in plain UPDATEs of 5 000 ids (the ORM prepares
+    each value of a long IN list one by one: seconds for a season). Returns how many."""
+    meta, quote = ContingentSeat._meta, connection.ops.quote_name
+    state, pk = quote(meta.get_field("state").column), quote(meta.pk.column)
+    changed = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5_000):
+            part = ids[start : start + 5_000]
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} SET {state} = %s "
+                f"WHERE {state} = %s AND {pk} IN ({', '.join(['%s'] * len(part))})",
+                [S.EXPORTED, S.TO_EXPORT, *part],
             )
-    ids = [c.pk for p in plans for c in p.to_export]
-    for start in range(0, len(ids), 10_000):
-        run.exported += ContingentSeat.objects.filter(
-            pk__in=ids[start : start + 10_000], state=S.TO_EXPORT
-        ).update(state=S.EXPORTED)
+            changed += cursor.rowcount
+    return changed
 
 
 def _export_plan(client, plan, run, now):
@@ -455,143 +501,7 @@ def _export_plan(client, plan, run, now):
         run.taken_back += len(back)
 
 
-# --- sales integration (R6) ---------------------------------------------------------------
-
-
-def _price(interface, reseller_price, ours):
-    policy = interface.price_policy
-    P = ResellerInterface.PricePolicy
-    if policy == P.ERROR:
-        return ours
-    if policy == P.COMMISSION:
-        rate = interface.commission_percent / Decimal(100)
-        return (reseller_price * (1 - rate)).quantize(CENT, ROUND_HALF_UP)
-    return reseller_price
-
-
-class _Reads:
-    """What the checks of a run's sale lines read, once per run (not once per line): the
-    performances, the interface's contingents on them, each contingent's live numbered
-    places, our prices."""
-
-    def __init__(self, interface, lines):
-        self.interface = interface
-        codes = {_int(line.performanceCode) for line in lines} - {None}
-        self.performances = Performance.objects.select_related("product__season").in_bulk(codes)
-        self.contingents = {}
-        for contingent in interface.contingents.filter(performance_id__in=codes):
-            contingent.performance = self.performances[contingent.performance_id]
-            self.contingents.setdefault(contingent.performance_id, contingent)
-        self._places, self._prices = {}, {}
-
-    def place_category(self, contingent, seat_id):
-        """The seat category of a live place (exported, to take back, sold) of the seat, or
-        False when the contingent has no such place."""
-        if contingent.pk not in self._places:
-            self._places[contingent.pk] = dict(
-                contingent.seats.filter(
-                    seat__isnull=False, state__in=(S.EXPORTED, S.TO_TAKE_BACK, S.SOLD)
-                ).values_list("seat_id", "seat_category_id")
-            )
-        return self._places[contingent.pk].get(seat_id, False)
-
-    def price(self, grid_id, category_id, tariff_id):
-        key = (grid_id, category_id, tariff_id)
-        if key not in self._prices:
-            self._prices[key] = Price.objects.filter(
-                grid_id=grid_id, seat_category_id=category_id, tariff_id=tariff_id
-            ).first()
-        return self._prices[key]
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _check_line(interface, line, mapper, known, batch_sales, errors, reads=None):
-    """Everything one sale line needs, or its errors: (performance, contingent, tariff id,
-    seat category id, price) for a SALE."""
-    reads = reads or _Reads(interface, [line])
-    performance = reads.performances.get(_int(line.performanceCode))
-    if performance is None:
-        errors.append(
-            (E.EXTERNAL, f"Sale {line.saleId}: unknown performance {line.performanceCode}.")
-        )
-        return None
-    product = performance.product
-    season = product.season
-    contingent = reads.contingents.get(performance.pk)
-    if contingent is None:
-        errors.append(
-            (E.MAPPING, f"Sale {line.saleId}: {interface.code} has no contingent on {performance}.")
-        )
-        return None
-    if line.kind == "CANCEL":
-        if line.saleId not in known and line.saleId not in batch_sales:
-            errors.append((E.EXTERNAL, f"Cancellation of an unknown sale {line.saleId}."))
-        return None
-    if product.family not in interface.families():
-        errors.append(
-            (
-                E.MAPPING,
-                f"Sale {line.saleId}: {interface.code} may not sell {product.code} "
-                f"(family {product.family}).",
-            )
-        )
-    if not mapper.matches(K.EVENT, product.pk, season, line.manifestationId):
-        errors.append(
-            (
-                E.MAPPING,
-                f"Sale {line.saleId}: missing mapping: manifestation "
-                f"“{line.manifestationId}” → {product.code} (season {season.code}).",
-            )
-        )
-    try:
-        tariff_id = mapper.ours(K.TARIFF, line.customerCategoryId, season)
-    except MappingError as exc:
-        errors.append((E.MAPPING, f"Sale {line.saleId}: {exc}"))
-        return None
-    if line.seatId:
-        category_id = reads.place_category(contingent, _int(line.seatId))
-        if category_id is False:
-            errors.append(
-                (E.EXTERNAL, f"Sale {line.saleId}: seat {line.seatId} is not in the contingent.")
-            )
-            return None
-    else:
-        try:
-            category_id = mapper.ours(K.SEAT_CATEGORY, line.categoryId, season)
-        except MappingError as exc:
-            errors.append((E.MAPPING, f"Sale {line.saleId}: {exc}"))
-            return None
-    price = reads.price(product.price_grid_id, category_id, tariff_id)
-    if price is None:
-        errors.append((E.MAPPING, f"Sale {line.saleId}: no price of ours for this tariff."))
-        return None
-    reseller_price = Decimal(str(line.price))
-    if (
-        interface.price_policy == ResellerInterface.PricePolicy.ERROR
-        and reseller_price != price.amount
-    ):
-        errors.append(
-            (
-                E.MAPPING,
-                f"Sale {line.saleId}: the reseller's price {reseller_price} differs "
-                f"from ours {price.amount} (price policy: error).",
-            )
-        )
-        return None
-    return SimpleNamespace(
-        performance=performance,
-        contingent=contingent,
-        tariff_id=tariff_id,
-        category_id=category_id,
-        price=_price(interface, reseller_price, price.amount),
-        reseller_price=reseller_price,
-    )
+# --- sales integration (R6): the batches are integration.py's; one sale at a time here ------
 
 
 def integrate_sale(interface, line, checked, now):
@@ -648,11 +558,6 @@ def integrate_sale(interface, line, checked, now):
     return True
 
 
-def _in_batches(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _apply_lines(interface, lines, checked, now, run):
     """The sales and cancellations in the reseller's order: each run of consecutive SALEs (or
     CANCELs) in batches of INTEGRATION_BATCH, one transaction each (a crash keeps the batches
@@ -662,7 +567,7 @@ def _apply_lines(interface, lines, checked, now, run):
     for kind, group in itertools.groupby(lines, key=lambda line: line.kind):
         for batch in _in_batches(list(group), size):
             if kind == "SALE":
-                run.orders_created += integrate_batch(interface, batch, checked, now)
+                run.orders_created += _integrate(interface, batch, checked, now)
             else:
                 cancel_batch(interface, [line.saleId for line in batch], now)
             locks.beat(interface.pk)  # renew the run's lease; LockLost if taken over meanwhile
@@ -671,122 +576,13 @@ def _apply_lines(interface, lines, checked, now, run):
                 saved = time.monotonic()
 
 
-def _free_places(contingent, sales, checked):
-    """Under the performance's lock: the contingent place each sale takes (its seat, or the
-    first free place of its category in an unnumbered hall), or ExternalError."""
-    numbered, unnumbered = {}, {}
-    rows = (
-        contingent.seats.filter(state__in=(S.EXPORTED, S.TO_TAKE_BACK))
-        .order_by("pk")
-        .values_list("pk", "seat_id", "seat_category_id", "reservation_id")
-    )
-    for row in rows:
-        if row[1] is None:
-            unnumbered.setdefault(row[2], []).append(row)
-        else:
-            numbered.setdefault(row[1], row)
-    places = []
-    for sale in sales:
-        if sale.seatId:
-            place = numbered.pop(int(sale.seatId), None)
-        else:
-            free = unnumbered.get(checked[sale.saleId].category_id) or []
-            place = free.pop(0) if free else None
-        if place is None:
-            raise ExternalError(f"Sale {sale.saleId}: no place of the contingent left for it.")
-        places.append(place)
-    return places
-
-
-def integrate_batch(interface, sales, checked, now):
-    """Reseller SALEs → one paid order each on the waiting account, in one transaction under
-    their performances' locks (by id, THE lock order), written in bulk: what `integrate_sale` writes
-    for one sale (order PAID, its place SOLD, a ticket with the beneficiary's names and the
-    reseller's barcode, the ResellerSale row, the confirmation in the outbox). Sales
-    integrated already are skipped; a constraint refusing the batch (another run, a barcode
-    used) has it done one sale at a time, which says which. Returns the orders created."""
-    pos, contact = interface.point_of_sales, interface.waiting_contact
+def _integrate(interface, sales, checked, now):
+    """A batch of SALEs in one transaction; when a constraint refuses it (another run
+    integrated some meanwhile, a barcode used), one sale at a time, which says which."""
     try:
-        with transaction.atomic():
-            lock_places(performance_ids=[checked[sale.saleId].performance.pk for sale in sales])
-            done = set(
-                ResellerSale.objects.filter(
-                    interface=interface, sale_id__in=[sale.saleId for sale in sales]
-                ).values_list("sale_id", flat=True)
-            )
-            sales = [sale for sale in sales if sale.saleId not in done]
-            if not sales:
-                return 0
-            by_contingent = {}
-            for sale in sales:
-                by_contingent.setdefault(checked[sale.saleId].contingent, []).append(sale)
-            place_of = {}
-            for contingent, its_sales in by_contingent.items():
-                for sale, place in zip(
-                    its_sales, _free_places(contingent, its_sales, checked), strict=True
-                ):
-                    place_of[sale.saleId] = place
-            places = [place_of[sale.saleId] for sale in sales]
-            sold = SeatReservation.objects.filter(
-                pk__in=[p[3] for p in places], status=SeatReservation.Status.HELD
-            ).update(status=SeatReservation.Status.SOLD, expires_at=None, updated_at=now)
-            if sold != len(places):
-                raise ExternalError("Places of the contingent were released meanwhile.")
-            minutes = max(pos.cart_expiry_minutes, PAYMENT_GRACE_MINUTES)
-            orders = Order.objects.bulk_create(
-                [
-                    Order(
-                        point_of_sales=pos,
-                        contact=contact,
-                        currency=pos.channel.organisation.currency,
-                        status=Order.Status.PAID,
-                        expires_at=now + dt.timedelta(minutes=minutes),
-                        paid_at=now,
-                    )
-                    for _sale in sales
-                ]
-            )
-            tickets = OrderLine.objects.bulk_create(
-                [
-                    OrderLine(
-                        order=order,
-                        reservation_id=place[3],
-                        product_id=checked[sale.saleId].performance.product_id,
-                        performance=checked[sale.saleId].performance,
-                        seat_category_id=checked[sale.saleId].category_id,
-                        tariff_id=checked[sale.saleId].tariff_id,
-                        price=checked[sale.saleId].price,
-                        holder=None,  # the beneficiary's names only, never contact data (R6)
-                        holder_name=f"{sale.firstName or ''} {sale.lastName or ''}".strip(),
-                        barcode=sale.barcode or new_barcode(),
-                    )
-                    for sale, order, place in zip(sales, orders, places, strict=True)
-                ]
-            )
-            ContingentSeat.objects.filter(pk__in=[p[0] for p in places]).update(state=S.SOLD)
-            ResellerSale.objects.bulk_create(
-                [
-                    ResellerSale(
-                        interface=interface,
-                        sale_id=sale.saleId,
-                        order=order,
-                        line=ticket,
-                        contingent_seat_id=place[0],
-                        reseller_price=checked[sale.saleId].reseller_price,
-                        sold_at=sale.at,
-                    )
-                    for sale, order, ticket, place in zip(
-                        sales, orders, tickets, places, strict=True
-                    )
-                ]
-            )
-            if contact is not None:  # the outbox: sent by its task, as any order's email
-                OrderMessage.objects.bulk_create(
-                    [OrderMessage(order=o, kind=OrderMessage.Kind.CONFIRMATION) for o in orders]
-                )
+        return integrate_batch(interface, sales, checked, now)
     except IntegrityError:
         return sum(integrate_sale(interface, sale, checked[sale.saleId], now) for sale in sales)
-    return len(sales)
 
 
 def cancel_sale(interface, sale_id, now):
@@ -817,83 +613,6 @@ def cancel_sale(interface, sale_id, now):
         sale.cancelled_at = now
         sale.save(update_fields=["cancelled_at"])
     return True
-
-
-def cancel_batch(interface, sale_ids, now):
-    """Reseller CANCELs, in one transaction, written in bulk: what `cancel_sale` does for each
-    (the ticket cancelled and its order refunded as the booking core's cancellation does, the
-    place held again for the contingent), under THE lock order: the orders, then the
-    performances. Sales cancelled already are skipped. Returns how many were cancelled."""
-    with transaction.atomic():
-        sales = list(
-            ResellerSale.objects.select_for_update(of=("self",))
-            .select_related("contingent_seat", "line")
-            .filter(interface=interface, sale_id__in=sale_ids, cancelled_at__isnull=True)
-            .order_by("pk")
-        )
-        if not sales:
-            return 0
-        order_ids = sorted({sale.order_id for sale in sales})
-        orders = {
-            o.pk: o
-            for o in Order.objects.select_for_update(of=("self",))
-            .filter(pk__in=order_ids)
-            .order_by("pk")
-        }
-        if any(o.status not in SOLD_STATES for o in orders.values()) or any(
-            sale.line.cancelled_at for sale in sales
-        ):
-            raise InvalidTransition("Only a paid order can be cancelled and refunded.")
-        lines = [sale.line for sale in sales]
-        lock_places(performance_ids=[line.performance_id for line in lines])
-        SeatReservation.objects.filter(
-            pk__in=[line.reservation_id for line in lines], status=SeatReservation.Status.SOLD
-        ).update(status=SeatReservation.Status.RELEASED, updated_at=now)
-        OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(cancelled_at=now)
-        still_live = set(
-            OrderLine.objects.filter(order_id__in=order_ids, cancelled_at__isnull=True)
-            .values_list("order_id", flat=True)
-            .distinct()
-        )
-        messages = []
-        for order_id in order_ids:
-            order = orders[order_id]
-            its_lines = [line for line in lines if line.order_id == order_id]
-            amount = sum((line.price for line in its_lines), start=0)
-            transition(
-                order,
-                Order.Status.PARTLY_REFUNDED if order_id in still_live else Order.Status.REFUNDED,
-            )
-            order_refunded.send(Order, order=order, amount=amount, lines=its_lines)
-            if order.contact_id is not None:  # the outbox: sent by its task
-                messages.append(
-                    OrderMessage(order=order, kind=OrderMessage.Kind.REFUND, amount=amount)
-                )
-        OrderMessage.objects.bulk_create(messages)
-        places = [sale.contingent_seat for sale in sales]
-        reservations = SeatReservation.objects.bulk_create(
-            [
-                SeatReservation(
-                    performance_id=line.performance_id, seat_id=place.seat_id, expires_at=None
-                )
-                for line, place in zip(lines, places, strict=True)
-            ]
-        )
-        ContingentSeat.objects.filter(pk__in=[p.pk for p in places]).update(state=S.SALE_CANCELLED)
-        ContingentSeat.objects.bulk_create(
-            [
-                ContingentSeat(
-                    contingent_id=place.contingent_id,
-                    reservation=reservation,
-                    seat_id=place.seat_id,
-                    seat_category_id=place.seat_category_id,
-                    state=S.EXPORTED,
-                )
-                for place, reservation in zip(places, reservations, strict=True)
-            ]
-        )
-        ResellerSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(cancelled_at=now)
-    return len(sales)
 
 
 def last_window_end(interface):

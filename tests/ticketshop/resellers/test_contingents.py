@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from tests.fixtures.booking import hold
 from tests.ticketshop.resellers.conftest import make_interface
 from ticketshop.catalogue import models as cat
-from ticketshop.resellers.contingents import allot_seats, counts, withdraw_seats
-from ticketshop.resellers.models import Contingent
+from ticketshop.resellers.contingents import allot_many, allot_seats, counts, withdraw_seats
+from ticketshop.resellers.models import Contingent, ContingentSeat
 from ticketshop.sales.lifecycle import NotEnoughPlaces
 
 PUBLIC = "/tnseb/public/availability"
@@ -65,6 +65,34 @@ def test_a_seat_held_by_a_web_cart_is_never_allotted(client, shop, interface):
     assert counts(contingent)["allotted"] == 0  # nothing allotted, not even A3
     # By block and rows: only the free seats of row A.
     assert len(allot_seats(contingent, block=a1.block, rows=["A"])) == 8
+
+
+def test_allot_many_writes_what_allot_seats_writes_all_or_nothing(client, shop, interface):
+    """The bulk allotment (a season's set-up, P6): several contingents at once, the same rows
+    as allot_seats (places to export with their seat category, the seats taken for the web);
+    a wanted seat in a web cart, or wanted twice, and nothing at all is allotted."""
+    other = make_interface(shop, "http://127.0.0.1:9", instance="ticketnet")
+    first = Contingent.objects.create(interface=interface, performance=shop.concert_1)
+    second = Contingent.objects.create(interface=other, performance=shop.concert_1)
+    third = Contingent.objects.create(interface=interface, performance=shop.concert_2)
+    row_a = [s.pk for s in shop.seats if s.row == "A"]  # the 10 CAT1 seats
+    assert hold(client, shop, {shop.full: 1}, shop.cat1).status_code == 302  # A1, on the web
+    for wanted in (
+        [(third, row_a[:2]), (first, row_a[1:4]), (second, row_a[:1])],  # A1 is in a cart
+        [(third, row_a[:2]), (first, row_a[1:4]), (second, row_a[3:5])],  # A4 twice
+    ):
+        with pytest.raises(NotEnoughPlaces):
+            allot_many(wanted)
+        assert ContingentSeat.objects.count() == 0
+    assert allot_many([(first, row_a[1:4]), (second, row_a[4:8]), (third, row_a[:2])]) == 9
+    assert [counts(c)["to_export"] for c in (first, second, third)] == [3, 4, 2]
+    single = Contingent.objects.create(interface=other, performance=shop.concert_2)
+    by_one = {(c.seat_id, c.seat_category_id) for c in allot_seats(single, seat_ids=row_a[2:4])}
+    in_bulk = set(third.seats.values_list("seat_id", "seat_category_id"))
+    assert in_bulk | by_one == {(pk, shop.cat1.pk) for pk in row_a[:4]}
+    # Concert 1: A1 in a cart, A2–A8 in contingents: 2 CAT1 seats left on the web.
+    assert hold(client, shop, {shop.full: 3}, shop.cat1).status_code == 400
+    assert hold(client, shop, {shop.full: 2}, shop.cat1).status_code == 302
 
 
 def test_an_unnumbered_hall_is_allotted_by_a_count(shop, interface):
