@@ -41,9 +41,12 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
     assert ApiAccount.objects.get(username="CUBE_WEBSITE").check_secret(
         settings.TICKETSHOP["API_PASSWORD"]
     )
-    # The bundled reseller sandbox's three instances (issue 10, R8), by its own command.
+    # The bundled reseller sandbox's three batch instances (issue 10, R8) and the two real-time
+    # resellers' sales records (issue 11, R11), by its own command.
     assert "Reseller sandbox fnac (created)" in out.getvalue()
     assert sorted(SandboxInstance.objects.values_list("slug", flat=True)) == [
+        "classictic",
+        "digitick",
         "fnac",
         "secutix-file",
         "ticketnet",
