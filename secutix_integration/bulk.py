@@ -48,6 +48,7 @@ class BulkPages:
         self.model = importer.EventPage
         self.planned = []  # (facts, [(locale, parent, values, slug)])
         self.slugs = {}  # parent pk: slugs taken under it (existing and planned)
+        self.parents = {}  # index_key: index_for's answer
 
     def _taken(self, parent):
         if parent.pk not in self.slugs:
@@ -62,7 +63,10 @@ class BulkPages:
         """Checks a new product's pages (BadProduct: skipped, nothing planned); its counts."""
         entries = []
         for locale in self.importer.locales:
-            parent = self.model.index_for(locale, facts)
+            key = self.model.index_key(locale, facts)
+            if key not in self.parents:  # asked once per key (pages.AbstractEventPage)
+                self.parents[key] = self.model.index_for(locale, facts)
+            parent = self.parents[key]
             if parent is None:
                 raise BadProduct(
                     f"no parent page in {locale.language_code} for its page (index_for)"

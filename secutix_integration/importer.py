@@ -12,7 +12,9 @@ code too long for its field or not usable as a slug, a name too long…) is skip
 that dies with its holder).
 """
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 import traceback
 from decimal import Decimal
@@ -448,6 +450,22 @@ def _skipped_log(skipped):
     )
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the catalogue is read and compared (P1).
+
+    A catalogue of 10 000 performances makes about a million short-lived dicts and lists, none
+    of them in a cycle (freed as soon as unused); the collector still walked them hundreds of
+    times (measured: 27 % of an import's time). Restored as it was, whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
     """Import the catalogue once; returns the ImportRun that records what happened.
 
@@ -461,7 +479,8 @@ def run_import(trigger=ImportRun.Trigger.COMMAND, force=False, progress=None):
         run.save()
         return run
     try:
-        _run(run, force, progress)
+        with _collector_paused():
+            _run(run, force, progress)
     finally:
         release_lock(run.pk)
     return run

@@ -254,3 +254,8 @@ class EventPage(RoutablePageMixin, AbstractEventPage):
     def index_for(cls, locale, product):
         """Where the importer puts a new product's page in `locale`."""
         return EventIndexPage.objects.filter(locale=locale).first()
+
+    @classmethod
+    def index_key(cls, locale, product):
+        """index_for depends on the locale only: asked once per language by a first import."""
+        return locale.pk
