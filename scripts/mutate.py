@@ -209,14 +209,6 @@ EQUIVALENT = {
         "a longer reference (200 random bits instead of 192) is as unguessable; the shorter one"
         " is killed by test_payment_references_cannot_be_guessed"
     ),
-    (
-        "ticketshop/sales/lifecycle.py",
-        "core/ReplaceTrueWithFalse",
-        "OrderMessage.objects.filter(sent_at__isnull=True).filter(~Q(order__contact=None))",
-    ): (
-        "dead code: pending_messages() is called nowhere (tickets.send_pending reads the outbox"
-        " itself); it can be deleted"
-    ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
     ),
