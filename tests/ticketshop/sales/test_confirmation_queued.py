@@ -59,6 +59,7 @@ def test_a_queue_that_cannot_be_reached_loses_no_confirmation(
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker down")
 
+    monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr("django_q.tasks.async_task", broker_down)
     _pay_by_voucher(client, shop, django_capture_on_commit_callbacks)  # still a paid order page
     assert mailoutbox == []
