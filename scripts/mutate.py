@@ -225,14 +225,6 @@ EQUIVALENT = {
         "a longer reference (200 random bits instead of 192) is as unguessable; the shorter one"
         " is killed by test_payment_references_cannot_be_guessed"
     ),
-    (
-        "ticketshop/sales/lifecycle.py",
-        "core/ReplaceTrueWithFalse",
-        "OrderMessage.objects.filter(sent_at__isnull=True).filter(~Q(order__contact=None))",
-    ): (
-        "dead code: pending_messages() is called nowhere (tickets.send_pending reads the outbox"
-        " itself); it can be deleted"
-    ),
     ("ticketshop/resellers/locks.py", "core/ExceptionReplacer", "except PermissionError:"): (
         "only a non-root process gets PermissionError from os.kill(pid, 0); run as root (this"
         " machine's runs) the signal check passes and /proc says alive. Killed as non-root by"

@@ -162,10 +162,14 @@ def failures_exceeded(scope, request, email=None):
     """Seconds to wait when this client, contact or session has used up its failures of
     `scope` in the current window, else 0. Counts nothing."""
     now = time.time()
+    windows = [
+        (*_window_key(key, period, now), limit)
+        for key, limit, period in _failure_keys(scope, request, email)
+    ]
+    counts = cache.get_many([window_key for window_key, _left, _limit in windows])  # one trip
     wait = 0
-    for key, limit, period in _failure_keys(scope, request, email):
-        window_key, left = _window_key(key, period, now)
-        if (cache.get(window_key) or 0) >= limit:
+    for window_key, left, limit in windows:
+        if (counts.get(window_key) or 0) >= limit:
             wait = max(wait, int(left) + 1)
     return wait
 

@@ -115,7 +115,8 @@ def check_limits(request, order, count):
             _("You can hold at most %(max)d seats at once. Pay for your cart first.")
             % {"max": max_seats_held()}
         )
-    if any((cache.get(key) or 0) >= max_holds_per_hour() for key in _hold_keys(request)):
+    counts = cache.get_many(_hold_keys(request))  # one round trip (B2)
+    if any((count or 0) >= max_holds_per_hour() for count in counts.values()):
         raise sales.BookingError(
             _("Too many holds from your connection in the last hour. Please try again later.")
         )

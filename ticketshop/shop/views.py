@@ -35,10 +35,16 @@ from ticketshop.sales.availability import performance_availability, product_avai
 from ticketshop.sales.models import Order
 from ticketshop.shop import cart as carts
 
+# B2: the point of sales is read on every shop page and hold (a query with two joins); kept in
+# Django's cache this long. Saving a point of sales, its channel or organisation forgets it at
+# once in the cache (points_of_sale.forget): shared (Redis) in production; per process with the
+# default local-memory cache, where another process may keep the old one up to this long.
+POINT_OF_SALES_SECONDS = 30
+
 
 def point_of_sales():
     """The shop cannot work without its point of sales: 404 when none is configured."""
-    pos = current_point_of_sales()
+    pos = current_point_of_sales(cached_for=POINT_OF_SALES_SECONDS)
     if pos is None:
         raise Http404
     return pos
