@@ -54,6 +54,7 @@ MODULES = {
         "tests/ticketshop/sales/test_tickets.py",
         "tests/ticketshop/shop/test_shop.py",
         "tests/ticketshop/payments/test_checkout.py",
+        "tests/ticketshop/account/test_ticket_holders.py",
     ],
     "ticketshop/payments/services.py": [
         "tests/ticketshop/payments/test_payment_rules.py",
@@ -62,12 +63,14 @@ MODULES = {
     ],
     # contacts/services.py is an index of the modules below since issue 14 split it by concern
     "ticketshop/contacts/links.py": [
+        "tests/ticketshop/contacts/test_link_rules.py",
         "tests/ticketshop/account/test_friends.py",
         "tests/ticketshop/account/test_friends_names.py",
         "tests/ticketshop/account/test_consent.py",
         "tests/ticketshop/contacts/test_contact_rules.py",
     ],
     "ticketshop/contacts/accounts.py": [
+        "tests/ticketshop/contacts/test_account_rules.py",
         "tests/ticketshop/account/test_registration.py",
         "tests/ticketshop/account/test_shape.py",
         "tests/ticketshop/idp/test_signin_and_cookie.py",
