@@ -107,3 +107,26 @@ def test_a_holder_that_is_not_a_contact_number_is_refused_clearly(client, shop):
     assert "Choose the ticket holder among you and your friends." in response.content.decode()
     line.refresh_from_db()
     assert (line.holder, line.holder_name) == (shop.visitor, "Michel Shapira")
+
+
+def test_a_ticket_given_to_a_friend_can_be_taken_back_before_paying(client, shop):  # noqa: F811
+    """The visitor chose Anna, went to the card page, came back and chose themselves: the ticket
+    is theirs."""
+    sign_in(client)
+    hold(client, shop, {shop.full: 1}, shop.cat1)
+    line = Order.objects.get().lines.get()
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", f"holder_{line.pk}": shop.friend.pk}
+    )
+    assert response.status_code == 302 and "/payments/testcard/pay/" in response["Location"]
+    line.refresh_from_db()
+    assert line.holder == shop.friend
+    GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
+    response = client.post(
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": "ALL", f"holder_{line.pk}": shop.visitor.pk},
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.holder, line.holder_name) == (shop.visitor, "Michel Shapira")
+    assert line.order.status == "PAID"
