@@ -5,7 +5,7 @@ which visitors may buy for friends and family (issue 18: pinned by mutation test
 import types
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 
 from ticketshop.contacts.models import Contact, ContactLink
@@ -81,3 +81,22 @@ def test_only_the_points_of_sales_own_contacts_buy_for_friends(pos, visitor):
     )
     assert friends_and_family_enabled(elsewhere, stranger)
     assert not friends_and_family_enabled(elsewhere, visitor)
+
+
+def test_a_window_expiring_while_counting_starts_a_new_one_at_this_attempt(
+    visitor, make_contact, monkeypatch
+):
+    """The count's key expired between its creation and its increment: this attempt is the
+    first of a new window, and 19 more are allowed in it."""
+    make_contact("anna@example.com", "Anna", "Shapira")
+    backend = caches["default"]
+    real_add = backend.add
+    monkeypatch.setattr(backend, "add", lambda *args, **kwargs: False)  # and the key is gone
+    with pytest.raises(ValidationError, match="does not match"):
+        link_contact(visitor, "anna@example.com", "Wrong", "Name")
+    monkeypatch.setattr(backend, "add", real_add)
+    for _ in range(19):
+        with pytest.raises(ValidationError, match="does not match"):
+            link_contact(visitor, "anna@example.com", "Wrong", "Name")
+    with pytest.raises(ValidationError, match="Too many"):
+        link_contact(visitor, "anna@example.com", "Anna", "Shapira")
