@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from lxml import etree
 
+from secutix_integration.sso import config as sso_config
 from tests.fixtures.identity import saml_form, sign_in_through_idp
+from ticketshop.idp import saml
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,15 @@ def test_the_websites_metadata_says_it_signs_requests_and_wants_signed_assertion
     assert sp.get("WantAssertionsSigned") == "true"
     acs = sp.findall("md:AssertionConsumerService", NS)
     assert [a.get("Location") for a in acs] == ["http://testserver/saml2/acs/"]
+
+
+@pytest.mark.parametrize("side", [saml, sso_config], ids=["idp", "website"])
+def test_the_xmlsec1_program_is_the_one_the_settings_name(settings, side, monkeypatch):
+    """SECUTIX["XMLSEC_BINARY"] (e.g. Debian's path), else the xmlsec1 on the PATH."""
+    monkeypatch.setattr("shutil.which", lambda name: f"/on/the/path/{name}")
+    settings.SECUTIX = {**settings.SECUTIX, "XMLSEC_BINARY": "/opt/xmlsec/bin/xmlsec1"}
+    assert side.xmlsec_binary() == "/opt/xmlsec/bin/xmlsec1"
+    settings.SECUTIX = {**settings.SECUTIX, "XMLSEC_BINARY": ""}
+    assert side.xmlsec_binary() == "/on/the/path/xmlsec1"
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert side.xmlsec_binary() == "xmlsec1"
