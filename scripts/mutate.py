@@ -245,6 +245,57 @@ EQUIVALENT = {
     ),
 }
 
+# The IdP's and the website's twin performance patches (ticketshop/idp/saml.py and
+# secutix_integration/sso/config.py): caches around pysaml2 that change no answer.
+for _side in ("ticketshop/idp/saml.py", "secutix_integration/sso/config.py"):
+    EQUIVALENT.update(
+        {
+            (_side, "core/RemoveDecorator", "@lru_cache(maxsize="): (
+                "a cache only (of `xmlsec1 --version`, or of a loaded key while its file is"
+                " unchanged): without it the same answer is computed again"
+            ),
+            (_side, "core/NumberReplacer", "@lru_cache(maxsize="): (
+                "the size of a cache only: the same answers, kept a little more or less"
+            ),
+            (_side, "core/ReplaceUnaryOperator_Delete_Not", '"_version_cached"'): (
+                "the `xmlsec1 --version` cache patch skipped or applied again: performance only"
+                " (the twin module applies it too; the in-process backend never asks the version)"
+            ),
+            (_side, "core/AddNot", '"_version_cached"'): (
+                "the `xmlsec1 --version` cache patch skipped: performance only"
+            ),
+            (_side, "core/ReplaceFalseWithTrue", '"_version_cached"'): (
+                "the `xmlsec1 --version` cache patch skipped: performance only"
+            ),
+            (_side, "core/ReplaceTrueWithFalse", "_version_cached = True"): (
+                "the patch's applied-once flag: a second application wraps the same cache"
+            ),
+        }
+    )
+EQUIVALENT.update(
+    {
+        (
+            "secutix_integration/sso/config.py",
+            "core/ReplaceComparisonOperator_NotEq_Eq",
+            '"_cached_import_rsa_key_from_file":',
+        ): "the loaded-key cache patch skipped: each request loads the same key again",
+        ("secutix_integration/sso/config.py", "core/NumberReplacer", "CONFIG_TTL_SECONDS = "): (
+            "how long a parsed configuration is reused; the settings, key files and metadata"
+            " are its cache key, so a change is seen at once whatever the lifetime"
+        ),
+        (
+            "secutix_integration/sso/config.py",
+            "core/ReplaceComparisonOperator_Gt_LtE",
+            "cached[0]",
+        ): ("a configuration parsed again instead of reused: the same configuration, slower"),
+        (
+            "secutix_integration/sso/config.py",
+            "core/ReplaceComparisonOperator_Gt_GtE",
+            "cached[0]",
+        ): ("reused up to the same monotonic instant or not: no observable difference"),
+    }
+)
+
 # Survivors that a test outside the module's mutation run kills (the run is SQLite, one process;
 # a lock only shows under concurrency, on PostgreSQL): same keys -> which test, and why.
 GUARDED_ELSEWHERE = {
