@@ -84,3 +84,49 @@ def _identity_settings(booking_settings):
 def shop(booking_shop):
     """The booking tests' shop: performances in the future, a visitor with a friend, a stranger."""
     return booking_shop
+
+
+def test_a_holder_that_is_not_a_contact_number_is_refused_clearly(client, shop):  # noqa: F811
+    """At checkout and in "Modify ticket holder": a clear refusal, nothing paid or changed."""
+    sign_in(client)
+    hold(client, shop, {shop.full: 1}, shop.cat1)
+    order = Order.objects.get()
+    line = order.lines.get()
+    GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
+    response = client.post(
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": "ALL", f"holder_{line.pk}": "Anna"},
+    )
+    assert response.status_code == 400
+    assert "Choose the ticket holder among you and your friends." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == "CART" and GiftVoucher.objects.get().balance == 1000
+    response = client.post("/shop/en/cart/checkout/", {"accept_terms": "1", "voucher": "ALL"})
+    assert response.status_code == 302
+    response = client.post(f"/account/tickets/{line.pk}/holder/", {"holder": "Anna"}, follow=True)
+    assert "Choose the ticket holder among you and your friends." in response.content.decode()
+    line.refresh_from_db()
+    assert (line.holder, line.holder_name) == (shop.visitor, "Michel Shapira")
+
+
+def test_a_ticket_given_to_a_friend_can_be_taken_back_before_paying(client, shop):  # noqa: F811
+    """The visitor chose Anna, went to the card page, came back and chose themselves: the ticket
+    is theirs."""
+    sign_in(client)
+    hold(client, shop, {shop.full: 1}, shop.cat1)
+    line = Order.objects.get().lines.get()
+    response = client.post(
+        "/shop/en/cart/checkout/", {"accept_terms": "1", f"holder_{line.pk}": shop.friend.pk}
+    )
+    assert response.status_code == 302 and "/payments/testcard/pay/" in response["Location"]
+    line.refresh_from_db()
+    assert line.holder == shop.friend
+    GiftVoucher.objects.create(organisation=shop.org, code="ALL", balance="1000.00")
+    response = client.post(
+        "/shop/en/cart/checkout/",
+        {"accept_terms": "1", "voucher": "ALL", f"holder_{line.pk}": shop.visitor.pk},
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.holder, line.holder_name) == (shop.visitor, "Michel Shapira")
+    assert line.order.status == "PAID"
