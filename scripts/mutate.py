@@ -234,9 +234,10 @@ EQUIVALENT = {
         " itself); it can be deleted"
     ),
     ("ticketshop/resellers/locks.py", "core/ExceptionReplacer", "except PermissionError:"): (
-        "only a non-root process gets PermissionError from os.kill(pid, 0); run as root (this"
-        " machine's runs) the signal check passes and /proc says alive. Killed as non-root by"
-        " tests/ticketshop/resellers/test_lock_rules.py::test_a_process_of_another_user_is_alive"
+        "only a non-root process gets PermissionError from os.kill(pid, 0) (another user's"
+        " process); run as root (this machine's runs) there is none: the signal check passes"
+        " and /proc says alive. No test signals a process it did not start (a mutant of"
+        " os.kill(pid, 0) sends real signals: it killed cosmic-ray itself via os.getppid())"
     ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
