@@ -258,6 +258,10 @@ EQUIVALENT = {
         " (concurrently). The other `continue` (a live lease) is killed by"
         " test_the_cleanup_goes_on_past_a_live_lease_to_the_next_interface"
     ),
+    ("ticketshop/resellers/locks.py", "core/ExceptionReplacer", "except (OSError, IndexError):"): (
+        "as `return True` below it: a process that answered os.kill has a readable"
+        " /proc/<pid>/stat on Linux; the except only matters without /proc"
+    ),
     ("ticketshop/api/redirects.py", "core/RemoveDecorator", "@wraps(view)"): (
         "only the wrapper's __name__/__doc__ change; nothing reads them (URLs name the views)"
     ),
