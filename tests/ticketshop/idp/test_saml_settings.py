@@ -58,13 +58,18 @@ def test_the_websites_metadata_says_it_signs_requests_and_wants_signed_assertion
     assert [a.get("Location") for a in acs] == ["http://testserver/saml2/acs/"]
 
 
-@pytest.mark.parametrize("side", [saml, sso_config], ids=["idp", "website"])
-def test_the_xmlsec1_program_is_the_one_the_settings_name(settings, side, monkeypatch):
-    """SECUTIX["XMLSEC_BINARY"] (e.g. Debian's path), else the xmlsec1 on the PATH."""
+@pytest.mark.parametrize(
+    ("side", "block"), [(saml, "TICKETSHOP"), (sso_config, "SECUTIX")], ids=["idp", "website"]
+)
+def test_the_xmlsec1_program_is_the_one_the_settings_name(settings, side, block, monkeypatch):
+    """Each half's own block (TICKETSHOP for the IdP, SECUTIX for the website) names the xmlsec1
+    program (e.g. Debian's path), else the xmlsec1 on the PATH."""
     monkeypatch.setattr("shutil.which", lambda name: f"/on/the/path/{name}")
-    settings.SECUTIX = {**settings.SECUTIX, "XMLSEC_BINARY": "/opt/xmlsec/bin/xmlsec1"}
+    setattr(
+        settings, block, {**getattr(settings, block), "XMLSEC_BINARY": "/opt/xmlsec/bin/xmlsec1"}
+    )
     assert side.xmlsec_binary() == "/opt/xmlsec/bin/xmlsec1"
-    settings.SECUTIX = {**settings.SECUTIX, "XMLSEC_BINARY": ""}
+    setattr(settings, block, {**getattr(settings, block), "XMLSEC_BINARY": ""})
     assert side.xmlsec_binary() == "/on/the/path/xmlsec1"
     monkeypatch.setattr("shutil.which", lambda name: None)
     assert side.xmlsec_binary() == "xmlsec1"
