@@ -116,6 +116,12 @@ MODULES = {
         "tests/ticketshop/resellers/test_runs.py",
         "tests/ticketshop/resellers/test_locks.py",
     ],
+    # the batch integration of the resellers' sales (R6): the same runs through the sandbox
+    "ticketshop/resellers/integration.py": [
+        "tests/ticketshop/resellers/test_run_rules.py",
+        "tests/ticketshop/resellers/test_runs.py",
+        "tests/ticketshop/resellers/test_locks.py",
+    ],
     # the reseller runs' lease (one run per interface, a dead run's lease lapses); the runs
     # through the sandbox that use it (test_locks.py, test_kill_drill.py) are too slow per mutant
     "ticketshop/resellers/locks.py": [
