@@ -55,4 +55,4 @@ def test_setup_demo_prepares_everything_once(settings, tmp_path):
     GiftVoucher.objects.update(balance=10)  # spent in the meantime: a new set-up keeps that
     call_command("setup_demo", stdout=StringIO())
     assert state() == (products, pages, [("CUBE-GIFT-50", 10)], credits, accounts, 1)
-    assert SandboxInstance.objects.count() == 3
+    assert SandboxInstance.objects.count() == 5
